@@ -1,0 +1,15 @@
+//! The API's side of the contract: wire types, the validated query, and error types.
+//!
+//! Everything here is pure: no HTTP, no browser. `client.rs` does the fetching and
+//! hands the bytes to [`decode_calls_page`] and friends.
+
+mod error;
+mod query;
+mod wire;
+
+pub use error::{ApiError, ErrorBody, ErrorDetail};
+pub use query::{rfc3339, CallQuery, DateRange, PageSize, Preset, StatusFilter, TimeZoneMode};
+pub use wire::{
+    decode_call_detail, decode_calls_page, decode_trunks_page, Call, CallDetail, CallMetrics,
+    CallStatus, CallsPage, Pagination, Trunk, TrunksPage, Turn,
+};

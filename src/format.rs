@@ -1,0 +1,92 @@
+//! How numbers, durations and instants read on screen.
+//!
+//! One place for every user-visible format, so the table, the cards and the charts
+//! agree: `1,523`, `5m 42s`, `215 ms`, `85.1%`, `2024-03-05 10:30:00`.
+
+use chrono::{DateTime, Local, Utc};
+
+use crate::api::TimeZoneMode;
+
+/// `1523` → `1,523`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A call's talk time: `0s`, `42s`, `5m 42s`, `1h 02m`.
+pub fn duration_s(seconds: u64) -> String {
+    let (h, m, s) = (seconds / 3600, (seconds % 3600) / 60, seconds % 60);
+    if h > 0 {
+        format!("{h}h {m:02}m")
+    } else if m > 0 {
+        format!("{m}m {s:02}s")
+    } else {
+        format!("{s}s")
+    }
+}
+
+/// A latency: `215 ms` below ten seconds, `12.3 s` above.
+pub fn millis(ms: f64) -> String {
+    if !ms.is_finite() {
+        return "–".to_owned();
+    }
+    if ms.abs() >= 10_000.0 {
+        format!("{:.1} s", ms / 1000.0)
+    } else {
+        format!("{} ms", ms.round() as i64)
+    }
+}
+
+/// A share in `0.0..=1.0` as a percentage with one decimal: `0.851` → `85.1%`.
+pub fn percent(share: f64) -> String {
+    if !share.is_finite() {
+        return "–".to_owned();
+    }
+    format!("{:.1}%", share * 100.0)
+}
+
+/// Hours with one decimal, as the vendor's daily report prints talk time: `12.3 h`.
+pub fn hours(seconds: u64) -> String {
+    format!("{:.1} h", seconds as f64 / 3600.0)
+}
+
+/// The pager's range text: `21–40 of 1,523`, or `0 of 0` for an empty set.
+pub fn range_text(offset: u64, shown: u64, total: u64) -> String {
+    if shown == 0 {
+        return format!("0 of {}", thousands(total));
+    }
+    format!(
+        "{}–{} of {}",
+        thousands(offset + 1),
+        thousands(offset + shown),
+        thousands(total)
+    )
+}
+
+/// An instant in the chosen zone with the given `strftime` pattern.
+pub fn instant_with(t: DateTime<Utc>, tz: TimeZoneMode, pattern: &str) -> String {
+    match tz {
+        TimeZoneMode::Utc => t.format(pattern).to_string(),
+        TimeZoneMode::Local => t.with_timezone(&Local).format(pattern).to_string(),
+    }
+}
+
+/// An instant for the table: `2024-03-05 10:30:00`.
+pub fn instant(t: DateTime<Utc>, tz: TimeZoneMode) -> String {
+    instant_with(t, tz, "%Y-%m-%d %H:%M:%S")
+}
+
+/// The suffix naming the zone, for column headers: `UTC` or `local`.
+pub fn zone_label(tz: TimeZoneMode) -> &'static str {
+    match tz {
+        TimeZoneMode::Utc => "UTC",
+        TimeZoneMode::Local => "local",
+    }
+}

@@ -1,0 +1,12 @@
+//! Call-analytics dashboard for Telepath Voice.
+//!
+//! The crate has two layers. The pure layer (`api`, `format`, `pager`, `stats`,
+//! `charts`) does no I/O, imports no browser crate, and is tested natively. The
+//! browser layer (`client`, `components`, `app`) exists only on `wasm32`: it fetches,
+//! holds state in Leptos signals, and renders what the pure layer computes.
+
+pub mod api;
+pub mod charts;
+pub mod format;
+pub mod pager;
+pub mod stats;

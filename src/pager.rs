@@ -1,0 +1,63 @@
+//! The pager's arithmetic, apart from its view: page counts and the window of page
+//! numbers around the current page.
+
+/// One slot of the pager's row of page buttons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageItem {
+    /// A page number to click (1-based).
+    Page(u32),
+    /// Skipped pages, drawn as an ellipsis.
+    Gap,
+}
+
+/// Number of pages for `total` rows at `size` rows a page; at least 1, so an empty
+/// set still has a page to show its empty state on.
+pub fn page_count(total: u64, size: u32) -> u32 {
+    let size = u64::from(size.max(1));
+    let pages = total.div_ceil(size).max(1);
+    u32::try_from(pages).unwrap_or(u32::MAX)
+}
+
+/// The page buttons to show: always the first and last page, `around` pages on each
+/// side of `current`, and a gap wherever pages are skipped. A gap never stands for a
+/// single page (that page is shown instead), so the row keeps a steady width.
+pub fn page_window(current: u32, pages: u32, around: u32) -> Vec<PageItem> {
+    let pages = pages.max(1);
+    let current = current.clamp(1, pages);
+    // Widen the window near the ends so the number of slots stays the same.
+    let slots = 2 * around + 1;
+    let mut lo = current.saturating_sub(around).max(1);
+    let mut hi = (current + around).min(pages);
+    if hi - lo + 1 < slots {
+        if lo == 1 {
+            hi = (lo + slots - 1).min(pages);
+        } else {
+            lo = hi.saturating_sub(slots - 1).max(1);
+        }
+    }
+    let mut items = Vec::with_capacity(slots as usize + 4);
+    if lo > 1 {
+        items.push(PageItem::Page(1));
+        match lo {
+            2 => {}
+            3 => items.push(PageItem::Page(2)),
+            _ => items.push(PageItem::Gap),
+        }
+    }
+    items.extend((lo..=hi).map(PageItem::Page));
+    if hi < pages {
+        match pages - hi {
+            1 => {}
+            2 => items.push(PageItem::Page(pages - 1)),
+            _ => items.push(PageItem::Gap),
+        }
+        items.push(PageItem::Page(pages));
+    }
+    items
+}
+
+/// The page that holds row `offset` (0-based) at `size` rows a page.
+pub fn page_of(offset: u64, size: u32) -> u32 {
+    let page = offset / u64::from(size.max(1)) + 1;
+    u32::try_from(page).unwrap_or(u32::MAX)
+}
