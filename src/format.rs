@@ -90,3 +90,25 @@ pub fn zone_label(tz: TimeZoneMode) -> &'static str {
         TimeZoneMode::Local => "local",
     }
 }
+
+/// Reads an `<input type="datetime-local">` value (`2024-03-05T10:30`, seconds
+/// optional) as an instant in the chosen zone. In local time a moment skipped by a
+/// DST change reads as `None`; a repeated one as its first occurrence.
+pub fn parse_datetime_input(value: &str, tz: TimeZoneMode) -> Option<DateTime<Utc>> {
+    let value = value.trim();
+    let naive = chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S"))
+        .ok()?;
+    match tz {
+        TimeZoneMode::Utc => Some(naive.and_utc()),
+        TimeZoneMode::Local => naive
+            .and_local_timezone(Local)
+            .earliest()
+            .map(|t| t.with_timezone(&Utc)),
+    }
+}
+
+/// The value an `<input type="datetime-local">` shows for an instant in the chosen zone.
+pub fn datetime_input_value(t: DateTime<Utc>, tz: TimeZoneMode) -> String {
+    instant_with(t, tz, "%Y-%m-%dT%H:%M")
+}

@@ -10,3 +10,4 @@ pub mod charts;
 pub mod format;
 pub mod pager;
 pub mod stats;
+pub mod table;

@@ -299,3 +299,76 @@ proptest! {
         prop_assert!(q.page >= 1);
     }
 }
+
+mod retry {
+    use call_dashboard::api::{retry_after_seconds, ApiError, Attempts, RetryPolicy};
+
+    fn server() -> ApiError {
+        ApiError::Server {
+            status: 503,
+            message: "x".into(),
+        }
+    }
+
+    #[test]
+    fn server_errors_back_off_exponentially_capped_then_stop() {
+        let policy = RetryPolicy::default();
+        let mut attempts = Attempts::default();
+        // With jitter 1.0 the wait is the full step: 400, 800, 1600, then give up.
+        let waits: Vec<_> = (0..4)
+            .map(|_| policy.delay_ms(&server(), &mut attempts, 1.0))
+            .collect();
+        assert_eq!(waits, vec![Some(400), Some(800), Some(1600), None]);
+        let policy = RetryPolicy {
+            max_server_retries: 10,
+            ..RetryPolicy::default()
+        };
+        let mut attempts = Attempts::default();
+        let waits: Vec<_> = (0..6)
+            .filter_map(|_| policy.delay_ms(&server(), &mut attempts, 1.0))
+            .collect();
+        assert_eq!(waits, vec![400, 800, 1600, 3200, 4000, 4000]);
+    }
+
+    #[test]
+    fn jitter_spreads_waits_but_never_to_zero() {
+        let policy = RetryPolicy::default();
+        let network = ApiError::Network { base: "/v1".into() };
+        assert_eq!(policy.delay_ms(&network, &mut Attempts::default(), 0.0), Some(40));
+        assert_eq!(policy.delay_ms(&network, &mut Attempts::default(), 0.5), Some(200));
+        assert_eq!(policy.delay_ms(&network, &mut Attempts::default(), 7.0), Some(400));
+    }
+
+    #[test]
+    fn rate_limits_wait_as_told_and_other_4xx_never_retry() {
+        let policy = RetryPolicy::default();
+        let mut attempts = Attempts::default();
+        let limited = ApiError::RateLimited { retry_after_s: 3 };
+        assert_eq!(policy.delay_ms(&limited, &mut attempts, 0.0), Some(3000));
+        assert_eq!(attempts.rate_limited, 1);
+        let too_long = ApiError::RateLimited { retry_after_s: 3600 };
+        assert_eq!(policy.delay_ms(&too_long, &mut attempts, 0.0), None);
+        for final_error in [
+            ApiError::Unauthorized { message: String::new() },
+            ApiError::NotFound { message: String::new() },
+            ApiError::BadRequest { status: 400, code: String::new(), message: String::new() },
+            ApiError::Decode { what: String::new(), detail: String::new() },
+            ApiError::Aborted,
+        ] {
+            assert_eq!(policy.delay_ms(&final_error, &mut Attempts::default(), 1.0), None);
+        }
+    }
+
+    #[test]
+    fn retry_after_header_then_reset_header() {
+        let check = |ra: Option<&str>, reset: Option<&str>, expected: u64| {
+            assert_eq!(retry_after_seconds(ra, reset, 1_000), expected, "{ra:?} {reset:?}")
+        };
+        check(Some("7"), Some("1500"), 7);
+        check(Some(" 0 "), None, 1);
+        check(None, Some("1012"), 12);
+        check(None, Some("900"), 1);
+        check(Some("soon"), Some("garbage"), 1);
+        check(None, None, 1);
+    }
+}

@@ -5,10 +5,12 @@
 
 mod error;
 mod query;
+mod retry;
 mod wire;
 
 pub use error::{ApiError, ErrorBody, ErrorDetail};
 pub use query::{rfc3339, CallQuery, DateRange, PageSize, Preset, StatusFilter, TimeZoneMode};
+pub use retry::{retry_after_seconds, Attempts, RetryPolicy};
 pub use wire::{
     decode_call_detail, decode_calls_page, decode_trunks_page, Call, CallDetail, CallMetrics,
     CallStatus, CallsPage, Pagination, Trunk, TrunksPage, Turn,

@@ -1,0 +1,93 @@
+//! Native tests of the call table's sorting and latency bar, and of date inputs.
+
+use call_dashboard::api::{Call, CallStatus, TimeZoneMode};
+use call_dashboard::format::{datetime_input_value, parse_datetime_input};
+use call_dashboard::table::{latency_bar, latency_scale_ms, sort_calls, Sort, SortColumn, SortDir};
+use chrono::{TimeZone, Utc};
+
+fn call(id: &str, minute: u32, status: &str, latencies: [u32; 3], duration: u64) -> Call {
+    Call {
+        id: id.into(),
+        trunk_id: format!("conn_{id}"),
+        from: "+1-555-123-4567".into(),
+        to: "+15559876543".into(),
+        status: CallStatus::from_wire(status),
+        duration_seconds: duration,
+        start_time: Utc.with_ymd_and_hms(2024, 3, 5, 10, minute, 0).unwrap(),
+        end_time: None,
+        carrier_lag_ms: latencies[0],
+        ai_latency_ms: latencies[1],
+        gateway_processing_ms: latencies[2],
+    }
+}
+
+fn page() -> Vec<Call> {
+    vec![
+        call("c", 3, "connected", [80, 200, 20], 300),
+        call("a", 2, "failed", [0, 0, 0], 0),
+        call("b", 1, "ringing", [120, 900, 30], 10),
+        call("d", 3, "disconnected", [80, 200, 20], 60),
+    ]
+}
+
+fn check(sort: Sort, expected: &str) {
+    let mut calls = page();
+    sort_calls(&mut calls, sort);
+    let ids: String = calls.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, expected, "{sort:?}");
+}
+
+#[test]
+fn sorts_by_any_column_with_api_order_as_tie_break() {
+    let s = |column, dir| Sort { column, dir };
+    check(Sort::default(), "dcab");
+    check(s(SortColumn::Start, SortDir::Asc), "badc");
+    check(s(SortColumn::Id, SortDir::Asc), "abcd");
+    // c and d tie on total (300 ms): newest first, then id descending.
+    check(s(SortColumn::Total, SortDir::Desc), "bdca");
+    check(s(SortColumn::Total, SortDir::Asc), "adcb");
+    check(s(SortColumn::Status, SortDir::Asc), "cdab");
+    check(s(SortColumn::Duration, SortDir::Desc), "cdba");
+    check(s(SortColumn::Ai, SortDir::Desc), "bdca");
+}
+
+#[test]
+fn header_clicks_flip_or_pick_a_natural_direction() {
+    let start = Sort::default();
+    assert_eq!(start.toggled(SortColumn::Start).dir, SortDir::Asc);
+    assert_eq!(start.toggled(SortColumn::Total).dir, SortDir::Desc);
+    assert_eq!(start.toggled(SortColumn::Trunk).dir, SortDir::Asc);
+    assert_eq!(start.aria(SortColumn::Start), "descending");
+    assert_eq!(start.aria(SortColumn::Id), "none");
+}
+
+#[test]
+fn latency_bars_share_one_scale() {
+    let calls = page();
+    let scale = latency_scale_ms(&calls);
+    assert_eq!(scale, 1050);
+    let [c, a, g] = latency_bar(&calls[2], scale);
+    assert!((c + a + g - 100.0).abs() < 1e-9);
+    let [c, a, g] = latency_bar(&calls[0], scale);
+    assert!((c - 80.0 / 10.5).abs() < 1e-9 && (a - 200.0 / 10.5).abs() < 1e-9);
+    assert!((g - 20.0 / 10.5).abs() < 1e-9);
+    assert_eq!(latency_scale_ms(&[]), 1);
+    assert_eq!(latency_bar(&calls[1], 1), [0.0, 0.0, 0.0]);
+}
+
+#[test]
+fn datetime_inputs_in_utc() {
+    let t = Utc.with_ymd_and_hms(2024, 3, 5, 10, 30, 0).unwrap();
+    let check = |s: &str, expected: Option<chrono::DateTime<Utc>>| {
+        assert_eq!(parse_datetime_input(s, TimeZoneMode::Utc), expected, "{s}")
+    };
+    check("2024-03-05T10:30", Some(t));
+    check("2024-03-05T10:30:00", Some(t));
+    check("", None);
+    check("2024-13-05T10:30", None);
+    check("yesterday", None);
+    assert_eq!(datetime_input_value(t, TimeZoneMode::Utc), "2024-03-05T10:30");
+    // Local round-trips whatever the machine's zone is.
+    let local = datetime_input_value(t, TimeZoneMode::Local);
+    assert_eq!(parse_datetime_input(&local, TimeZoneMode::Local), Some(t));
+}
