@@ -11,3 +11,17 @@ pub mod format;
 pub mod pager;
 pub mod stats;
 pub mod table;
+
+#[cfg(target_arch = "wasm32")]
+mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod client;
+#[cfg(target_arch = "wasm32")]
+pub mod components;
+#[cfg(target_arch = "wasm32")]
+mod storage;
+#[cfg(target_arch = "wasm32")]
+mod url_state;
+
+#[cfg(target_arch = "wasm32")]
+pub use app::{App, AppState};

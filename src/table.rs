@@ -142,3 +142,37 @@ pub fn latency_bar(call: &Call, scale_ms: u32) -> [f64; 3] {
         pct(call.gateway_processing_ms),
     ]
 }
+
+/// The trunk filter's choices as `(id, label)`: the account's trunks where the API
+/// lists them, else the trunks seen in calls so far; the selected one is always
+/// present (a shared link may name a trunk not seen yet). Sorted by label.
+pub fn trunk_choices<'a>(
+    listed: Option<&[crate::api::Trunk]>,
+    seen: impl IntoIterator<Item = &'a str>,
+    selected: Option<&str>,
+) -> Vec<(String, String)> {
+    let mut choices: Vec<(String, String)> = match listed {
+        Some(trunks) => trunks
+            .iter()
+            .map(|t| {
+                let label = match &t.name {
+                    Some(name) if !name.is_empty() => format!("{name} ({})", t.id),
+                    _ => t.id.clone(),
+                };
+                (t.id.clone(), label)
+            })
+            .collect(),
+        None => seen
+            .into_iter()
+            .map(|id| (id.to_owned(), id.to_owned()))
+            .collect(),
+    };
+    if let Some(sel) = selected {
+        if !choices.iter().any(|(id, _)| id == sel) {
+            choices.push((sel.to_owned(), sel.to_owned()));
+        }
+    }
+    choices.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+    choices.dedup_by(|a, b| a.0 == b.0);
+    choices
+}

@@ -102,7 +102,11 @@ fn decodes_detail_and_trunks() {
 fn errors_are_typed_from_status_and_body() {
     let body = r#"{"error":{"code":"INVALID_PARAMETER","message":"limit must be an integer from 1 to 100, got 101"}}"#;
     let check = |status: u16, body: &str, retry: Option<u64>, expected: ApiError| {
-        assert_eq!(ApiError::from_status(status, body, retry), expected, "{status} {body}");
+        assert_eq!(
+            ApiError::from_status(status, body, retry),
+            expected,
+            "{status} {body}"
+        );
     };
     check(
         400,
@@ -172,10 +176,13 @@ fn parses_page_urls() {
         "status=ringing&page=-2&size=1000&tz=mars&trunk=&range=2y",
         base.clone(),
     );
-    check_url("page=0&status=connected", CallQuery {
-        status: Some(StatusFilter::Connected),
-        ..base.clone()
-    });
+    check_url(
+        "page=0&status=connected",
+        CallQuery {
+            status: Some(StatusFilter::Connected),
+            ..base.clone()
+        },
+    );
     // A reversed custom range is swapped rather than dropped.
     check_url(
         "from=2024-03-06T00:00:00Z&to=2024-03-05T00:00:00Z",
@@ -249,7 +256,10 @@ fn filter_changes_return_to_page_one_and_clear_keeps_view_settings() {
     assert_eq!(changed.status, Some(StatusFilter::Failed));
     let cleared = q.cleared();
     assert!(!cleared.has_filters());
-    assert_eq!((cleared.page, cleared.page_size, cleared.tz), (1, PageSize::Hundred, TimeZoneMode::Utc));
+    assert_eq!(
+        (cleared.page, cleared.page_size, cleared.tz),
+        (1, PageSize::Hundred, TimeZoneMode::Utc)
+    );
 }
 
 fn arb_instant() -> impl Strategy<Value = DateTime<Utc>> {
@@ -258,17 +268,27 @@ fn arb_instant() -> impl Strategy<Value = DateTime<Utc>> {
 
 fn arb_query() -> impl Strategy<Value = CallQuery> {
     let status = prop::option::of(prop::sample::select(StatusFilter::ALL.to_vec()));
-    let trunk = prop::option::of("[ -~\\u{e9}\\u{4e2d}]{0,40}".prop_filter_map("trimmed non-empty", |s| {
-        let t = s.trim().to_owned();
-        (!t.is_empty()).then_some(t)
-    }));
+    let trunk = prop::option::of("[ -~\\u{e9}\\u{4e2d}]{0,40}".prop_filter_map(
+        "trimmed non-empty",
+        |s| {
+            let t = s.trim().to_owned();
+            (!t.is_empty()).then_some(t)
+        },
+    ));
     let range = prop_oneof![
         Just(DateRange::All),
         prop::sample::select(Preset::ALL.to_vec()).prop_map(DateRange::Preset),
-        (prop::option::of(arb_instant()), prop::option::of(arb_instant()))
-            .prop_filter("a custom range has a bound", |(s, e)| s.is_some() || e.is_some())
+        (
+            prop::option::of(arb_instant()),
+            prop::option::of(arb_instant())
+        )
+            .prop_filter("a custom range has a bound", |(s, e)| s.is_some()
+                || e.is_some())
             .prop_map(|(s, e)| match (s, e) {
-                (Some(a), Some(b)) if a > b => DateRange::Custom { start: Some(b), end: Some(a) },
+                (Some(a), Some(b)) if a > b => DateRange::Custom {
+                    start: Some(b),
+                    end: Some(a)
+                },
                 (start, end) => DateRange::Custom { start, end },
             }),
     ];
@@ -334,9 +354,18 @@ mod retry {
     fn jitter_spreads_waits_but_never_to_zero() {
         let policy = RetryPolicy::default();
         let network = ApiError::Network { base: "/v1".into() };
-        assert_eq!(policy.delay_ms(&network, &mut Attempts::default(), 0.0), Some(40));
-        assert_eq!(policy.delay_ms(&network, &mut Attempts::default(), 0.5), Some(200));
-        assert_eq!(policy.delay_ms(&network, &mut Attempts::default(), 7.0), Some(400));
+        assert_eq!(
+            policy.delay_ms(&network, &mut Attempts::default(), 0.0),
+            Some(40)
+        );
+        assert_eq!(
+            policy.delay_ms(&network, &mut Attempts::default(), 0.5),
+            Some(200)
+        );
+        assert_eq!(
+            policy.delay_ms(&network, &mut Attempts::default(), 7.0),
+            Some(400)
+        );
     }
 
     #[test]
@@ -346,23 +375,43 @@ mod retry {
         let limited = ApiError::RateLimited { retry_after_s: 3 };
         assert_eq!(policy.delay_ms(&limited, &mut attempts, 0.0), Some(3000));
         assert_eq!(attempts.rate_limited, 1);
-        let too_long = ApiError::RateLimited { retry_after_s: 3600 };
+        let too_long = ApiError::RateLimited {
+            retry_after_s: 3600,
+        };
         assert_eq!(policy.delay_ms(&too_long, &mut attempts, 0.0), None);
         for final_error in [
-            ApiError::Unauthorized { message: String::new() },
-            ApiError::NotFound { message: String::new() },
-            ApiError::BadRequest { status: 400, code: String::new(), message: String::new() },
-            ApiError::Decode { what: String::new(), detail: String::new() },
+            ApiError::Unauthorized {
+                message: String::new(),
+            },
+            ApiError::NotFound {
+                message: String::new(),
+            },
+            ApiError::BadRequest {
+                status: 400,
+                code: String::new(),
+                message: String::new(),
+            },
+            ApiError::Decode {
+                what: String::new(),
+                detail: String::new(),
+            },
             ApiError::Aborted,
         ] {
-            assert_eq!(policy.delay_ms(&final_error, &mut Attempts::default(), 1.0), None);
+            assert_eq!(
+                policy.delay_ms(&final_error, &mut Attempts::default(), 1.0),
+                None
+            );
         }
     }
 
     #[test]
     fn retry_after_header_then_reset_header() {
         let check = |ra: Option<&str>, reset: Option<&str>, expected: u64| {
-            assert_eq!(retry_after_seconds(ra, reset, 1_000), expected, "{ra:?} {reset:?}")
+            assert_eq!(
+                retry_after_seconds(ra, reset, 1_000),
+                expected,
+                "{ra:?} {reset:?}"
+            )
         };
         check(Some("7"), Some("1500"), 7);
         check(Some(" 0 "), None, 1);

@@ -56,7 +56,8 @@ fn instants_in_utc() {
 
 #[test]
 fn page_counts() {
-    let check = |total: u64, size: u32, expected: u32| assert_eq!(page_count(total, size), expected);
+    let check =
+        |total: u64, size: u32, expected: u32| assert_eq!(page_count(total, size), expected);
     check(0, 20, 1);
     check(1, 20, 1);
     check(20, 20, 1);
@@ -81,7 +82,11 @@ fn window(current: u32, pages: u32) -> String {
 #[test]
 fn page_windows() {
     let check = |current: u32, pages: u32, expected: &str| {
-        assert_eq!(window(current, pages), expected, "page {current} of {pages}")
+        assert_eq!(
+            window(current, pages),
+            expected,
+            "page {current} of {pages}"
+        )
     };
     check(1, 1, "1");
     check(1, 0, "1");

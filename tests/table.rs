@@ -86,8 +86,41 @@ fn datetime_inputs_in_utc() {
     check("", None);
     check("2024-13-05T10:30", None);
     check("yesterday", None);
-    assert_eq!(datetime_input_value(t, TimeZoneMode::Utc), "2024-03-05T10:30");
+    assert_eq!(
+        datetime_input_value(t, TimeZoneMode::Utc),
+        "2024-03-05T10:30"
+    );
     // Local round-trips whatever the machine's zone is.
     let local = datetime_input_value(t, TimeZoneMode::Local);
     assert_eq!(parse_datetime_input(&local, TimeZoneMode::Local), Some(t));
+}
+
+#[test]
+fn trunk_choices_prefer_the_listed_trunks_and_keep_the_selected_one() {
+    use call_dashboard::api::Trunk;
+    use call_dashboard::table::trunk_choices;
+    let listed = vec![
+        Trunk {
+            id: "conn_b".into(),
+            name: Some("Sales".into()),
+        },
+        Trunk {
+            id: "conn_a".into(),
+            name: None,
+        },
+    ];
+    let labels = |v: Vec<(String, String)>| v.into_iter().map(|(_, l)| l).collect::<Vec<_>>();
+    assert_eq!(
+        labels(trunk_choices(Some(&listed), ["conn_z"], None)),
+        ["Sales (conn_b)", "conn_a"]
+    );
+    assert_eq!(
+        labels(trunk_choices(
+            None,
+            ["conn_z", "conn_a", "conn_z"],
+            Some("conn_q")
+        )),
+        ["conn_a", "conn_q", "conn_z"]
+    );
+    assert!(trunk_choices(Some(&[]), [], None).is_empty());
 }

@@ -25,7 +25,9 @@ pub struct ErrorDetail {
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum ApiError {
     /// The request never got an answer (offline, DNS, CORS, server down).
-    #[error("Could not reach the API at {base}. Check the connection and that the server is running.")]
+    #[error(
+        "Could not reach the API at {base}. Check the connection and that the server is running."
+    )]
     Network {
         /// The API base the request went to.
         base: String,

@@ -1,0 +1,272 @@
+//! The only module that performs HTTP: gloo-net requests with the key, abort and retry.
+//!
+//! Every request takes an `AbortSignal`; [`RequestSlot`] aborts the previous request of
+//! a view when a newer one starts, so a superseded request is cancelled on the wire,
+//! not merely ignored. Failures become [`ApiError`]s; [`RetryPolicy`] decides what is
+//! retried and after how long, and the caller hears about each wait through `notify`
+//! so the screen can say "rate limited, retrying in 3 s".
+
+use std::cell::RefCell;
+use std::fmt;
+use std::rc::Rc;
+
+use chrono::{DateTime, Utc};
+use gloo_net::http::Request;
+use serde::Deserialize;
+use web_sys::{AbortController, AbortSignal};
+
+use crate::api::{
+    decode_call_detail, decode_calls_page, decode_trunks_page, retry_after_seconds, ApiError,
+    Attempts, CallDetail, CallQuery, CallsPage, RetryPolicy, TrunksPage,
+};
+
+/// Who adds the API key: the server in front of the site, or this browser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyMode {
+    /// The server proxies `/v1` and adds the key; the browser never holds one.
+    Server,
+    /// The user pastes a key; it is sent as `Authorization: Bearer`.
+    Direct,
+}
+
+/// `config.json`, fetched next to `index.html` at start-up.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct SiteConfig {
+    /// Where the API is: a path on this origin (`/v1`) or an absolute URL.
+    pub api_base: String,
+    /// Who adds the key.
+    pub key_mode: KeyMode,
+}
+
+impl Default for SiteConfig {
+    /// What a static host without `config.json` gets: the vendor's API, key pasted by the user.
+    fn default() -> Self {
+        SiteConfig {
+            api_base: "https://api.telepathvoice.com/v1".to_owned(),
+            key_mode: KeyMode::Direct,
+        }
+    }
+}
+
+/// Reads `config.json` relative to the page; a missing or unreadable one is an error
+/// the caller reports before falling back to [`SiteConfig::default`].
+pub async fn load_site_config() -> Result<SiteConfig, String> {
+    let resp = Request::get("config.json")
+        .send()
+        .await
+        .map_err(|_| "config.json could not be fetched".to_owned())?;
+    if !resp.ok() {
+        return Err(format!("config.json answered HTTP {}", resp.status()));
+    }
+    let text = resp
+        .text()
+        .await
+        .map_err(|_| "config.json could not be read".to_owned())?;
+    serde_json::from_str(&text).map_err(|e| format!("config.json is not valid: {e}"))
+}
+
+/// Where to send requests and with which key. `Debug` never prints the key.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Connection {
+    /// API base without a trailing slash, e.g. `/v1` or `https://api.telepathvoice.com/v1`.
+    pub api_base: String,
+    /// The key in direct mode; `None` behind the server's proxy.
+    pub key: Option<String>,
+}
+
+impl fmt::Debug for Connection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Connection")
+            .field("api_base", &self.api_base)
+            .field("key", &self.key.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+/// A wait the client is sitting out before retrying, for the screen to show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryNotice {
+    /// Why it waits.
+    pub error: ApiError,
+    /// How long, in milliseconds.
+    pub wait_ms: u64,
+}
+
+/// One view's "current request": starting a new one aborts the one before.
+#[derive(Clone, Default)]
+pub struct RequestSlot(Rc<RefCell<Option<AbortController>>>);
+
+impl RequestSlot {
+    /// Aborts the previous request of this slot and returns the signal for the next.
+    pub fn begin(&self) -> AbortSignal {
+        let mut current = self.0.borrow_mut();
+        if let Some(previous) = current.take() {
+            previous.abort();
+        }
+        let controller = AbortController::new().ok();
+        let signal = controller
+            .as_ref()
+            .map(AbortController::signal)
+            .unwrap_or_else(detached_signal);
+        *current = controller;
+        signal
+    }
+
+    /// Aborts the current request, if any (the view went away or was cleared).
+    pub fn cancel(&self) {
+        if let Some(previous) = self.0.borrow_mut().take() {
+            previous.abort();
+        }
+    }
+}
+
+fn detached_signal() -> AbortSignal {
+    // AbortController::new only fails outside a browser; a never-aborted signal is a
+    // safe stand-in there.
+    AbortController::new()
+        .map(|c| c.signal())
+        .unwrap_or_else(|_| AbortSignal::from(wasm_bindgen::JsValue::UNDEFINED))
+}
+
+/// An API client for one [`Connection`].
+#[derive(Clone, Debug)]
+pub struct Client {
+    connection: Connection,
+    policy: RetryPolicy,
+}
+
+impl Client {
+    /// A client with the default retry policy.
+    pub fn new(connection: Connection) -> Self {
+        Client {
+            connection,
+            policy: RetryPolicy::default(),
+        }
+    }
+
+    /// The API base this client talks to.
+    pub fn base(&self) -> &str {
+        &self.connection.api_base
+    }
+
+    /// One page of `GET /v1/calls` for `query`, presets resolved against `now`.
+    pub async fn calls(
+        &self,
+        query: &CallQuery,
+        now: DateTime<Utc>,
+        signal: &AbortSignal,
+        notify: &dyn Fn(Option<RetryNotice>),
+    ) -> Result<CallsPage, ApiError> {
+        let path = format!("/calls?{}", query.api_query(now));
+        let body = self.get_text(&path, signal, notify).await?;
+        decode_calls_page(&body)
+    }
+
+    /// Any window of the filtered set (`limit` ≤ 100), for gathering and counts.
+    pub async fn calls_window(
+        &self,
+        query: &CallQuery,
+        now: DateTime<Utc>,
+        limit: u32,
+        offset: u64,
+        signal: &AbortSignal,
+        notify: &dyn Fn(Option<RetryNotice>),
+    ) -> Result<CallsPage, ApiError> {
+        let path = format!("/calls?{}", query.api_query_window(now, limit, offset));
+        let body = self.get_text(&path, signal, notify).await?;
+        decode_calls_page(&body)
+    }
+
+    /// `GET /v1/calls/{id}`.
+    pub async fn call_detail(
+        &self,
+        id: &str,
+        signal: &AbortSignal,
+        notify: &dyn Fn(Option<RetryNotice>),
+    ) -> Result<CallDetail, ApiError> {
+        let id: String = form_urlencoded::byte_serialize(id.as_bytes()).collect();
+        let body = self
+            .get_text(&format!("/calls/{id}"), signal, notify)
+            .await?;
+        decode_call_detail(&body)
+    }
+
+    /// `GET /v1/trunks` (first 100).
+    pub async fn trunks(
+        &self,
+        signal: &AbortSignal,
+        notify: &dyn Fn(Option<RetryNotice>),
+    ) -> Result<TrunksPage, ApiError> {
+        let body = self.get_text("/trunks?limit=100", signal, notify).await?;
+        decode_trunks_page(&body)
+    }
+
+    /// GET `path` under the API base with retries; the body of a 2xx answer.
+    async fn get_text(
+        &self,
+        path: &str,
+        signal: &AbortSignal,
+        notify: &dyn Fn(Option<RetryNotice>),
+    ) -> Result<String, ApiError> {
+        let mut attempts = Attempts::default();
+        loop {
+            let result = self.get_once(path, signal).await;
+            if signal.aborted() {
+                return Err(ApiError::Aborted);
+            }
+            let error = match result {
+                Ok(body) => {
+                    if attempts != Attempts::default() {
+                        notify(None);
+                    }
+                    return Ok(body);
+                }
+                Err(e) => e,
+            };
+            let Some(wait_ms) = self
+                .policy
+                .delay_ms(&error, &mut attempts, js_sys::Math::random())
+            else {
+                notify(None);
+                return Err(error);
+            };
+            notify(Some(RetryNotice {
+                error: error.clone(),
+                wait_ms,
+            }));
+            gloo_timers::future::TimeoutFuture::new(u32::try_from(wait_ms).unwrap_or(u32::MAX))
+                .await;
+            if signal.aborted() {
+                return Err(ApiError::Aborted);
+            }
+        }
+    }
+
+    async fn get_once(&self, path: &str, signal: &AbortSignal) -> Result<String, ApiError> {
+        let url = format!("{}{}", self.connection.api_base.trim_end_matches('/'), path);
+        let mut request = Request::get(&url).abort_signal(Some(signal));
+        if let Some(key) = &self.connection.key {
+            request = request.header("Authorization", &format!("Bearer {key}"));
+        }
+        let network = || ApiError::Network {
+            base: self.connection.api_base.clone(),
+        };
+        let resp = request.send().await.map_err(|_| network())?;
+        let status = resp.status();
+        let headers = resp.headers();
+        let body = resp.text().await.map_err(|_| network())?;
+        if (200..300).contains(&status) {
+            return Ok(body);
+        }
+        let retry_after = (status == 429).then(|| {
+            let now_s = (js_sys::Date::now() / 1000.0) as u64;
+            retry_after_seconds(
+                headers.get("Retry-After").as_deref(),
+                headers.get("X-RateLimit-Reset").as_deref(),
+                now_s,
+            )
+        });
+        Err(ApiError::from_status(status, &body, retry_after))
+    }
+}

@@ -1,0 +1,98 @@
+//! Pagination: page size, first/previous/next/last, a window of pages, jump to page.
+
+use leptos::prelude::*;
+
+use crate::api::PageSize;
+use crate::format;
+use crate::pager::{page_count, page_window, PageItem};
+
+/// The pager under the call table.
+#[component]
+pub fn Pager(
+    /// Calls matching the filters.
+    #[prop(into)]
+    total: Signal<u64>,
+    /// Rows on the current page.
+    #[prop(into)]
+    shown: Signal<u64>,
+    /// Current 1-based page.
+    #[prop(into)]
+    page: Signal<u32>,
+    /// Current page size.
+    #[prop(into)]
+    page_size: Signal<PageSize>,
+    /// Go to a page.
+    #[prop(into)]
+    on_page: Callback<u32>,
+    /// Change the page size.
+    #[prop(into)]
+    on_size: Callback<PageSize>,
+) -> impl IntoView {
+    let pages = Memo::new(move |_| page_count(total.get(), page_size.get().get()));
+    let range = move || {
+        let offset = u64::from(page.get().saturating_sub(1)) * u64::from(page_size.get().get());
+        format::range_text(offset, shown.get(), total.get())
+    };
+    let jump = RwSignal::new(String::new());
+    let go = move |p: u32| on_page.run(p.clamp(1, pages.get_untracked()));
+    let on_jump = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Ok(p) = jump.get_untracked().trim().parse::<u32>() {
+            go(p);
+        }
+        jump.set(String::new());
+    };
+    view! {
+        <nav class="pager" aria-label="Pagination">
+            <label class="pager-size">
+                "Rows"
+                <select on:change=move |ev| {
+                    if let Some(size) = event_target_value(&ev).parse().ok().and_then(PageSize::from_rows) {
+                        on_size.run(size);
+                    }
+                }>
+                    {PageSize::ALL.into_iter().map(|s| view! {
+                        <option value=s.get().to_string() selected=move || page_size.get() == s>
+                            {s.get().to_string()}
+                        </option>
+                    }).collect_view()}
+                </select>
+            </label>
+            <span class="pager-range" aria-live="polite">{range}</span>
+            <div class="pager-buttons">
+                <button type="button" class="btn btn-icon" aria-label="First page"
+                    disabled=move || page.get() <= 1 on:click=move |_| go(1)>"«"</button>
+                <button type="button" class="btn btn-icon" aria-label="Previous page"
+                    disabled=move || page.get() <= 1
+                    on:click=move |_| go(page.get_untracked().saturating_sub(1))>"‹"</button>
+                {move || page_window(page.get(), pages.get(), 2).into_iter().map(|item| match item {
+                    PageItem::Page(n) => {
+                        let current = n == page.get_untracked();
+                        view! {
+                            <button type="button" class="btn btn-page" class:current=current
+                                aria-current=if current { Some("page") } else { None }
+                                aria-label=format!("Page {n}")
+                                on:click=move |_| go(n)>{format::thousands(u64::from(n))}</button>
+                        }.into_any()
+                    }
+                    PageItem::Gap => view! { <span class="pager-gap" aria-hidden="true">"…"</span> }.into_any(),
+                }).collect_view()}
+                <button type="button" class="btn btn-icon" aria-label="Next page"
+                    disabled=move || page.get() >= pages.get()
+                    on:click=move |_| go(page.get_untracked() + 1)>"›"</button>
+                <button type="button" class="btn btn-icon" aria-label="Last page"
+                    disabled=move || page.get() >= pages.get()
+                    on:click=move |_| go(pages.get_untracked())>"»"</button>
+            </div>
+            <form class="pager-jump" on:submit=on_jump>
+                <label for="jump">"Page"</label>
+                <input id="jump" type="number" min="1" inputmode="numeric"
+                    max=move || pages.get().to_string()
+                    placeholder=move || format!("of {}", format::thousands(u64::from(pages.get())))
+                    prop:value=move || jump.get()
+                    on:input=move |ev| jump.set(event_target_value(&ev)) />
+                <button type="submit" class="btn">"Go"</button>
+            </form>
+        </nav>
+    }
+}
