@@ -112,3 +112,34 @@ pub fn parse_datetime_input(value: &str, tz: TimeZoneMode) -> Option<DateTime<Ut
 pub fn datetime_input_value(t: DateTime<Utc>, tz: TimeZoneMode) -> String {
     instant_with(t, tz, "%Y-%m-%dT%H:%M")
 }
+
+/// A chart's time-axis tick: `14:00` within a day, `Mon 14:00` for sub-day steps over
+/// longer spans, `Mon 25` for day steps up to two weeks, `11-25` beyond.
+pub fn time_tick(
+    t: DateTime<Utc>,
+    tz: TimeZoneMode,
+    step_seconds: i64,
+    span_seconds: i64,
+) -> String {
+    const DAY: i64 = 86_400;
+    let pattern = match (
+        step_seconds < DAY,
+        span_seconds <= DAY,
+        span_seconds <= 14 * DAY,
+    ) {
+        (true, true, _) => "%H:%M",
+        (true, false, _) => "%a %H:%M",
+        (false, _, true) => "%a %d",
+        (false, _, false) => "%m-%d",
+    };
+    instant_with(t, tz, pattern)
+}
+
+/// A time bucket's start in sentences and tables: `14:00 on Nov 22`, or `Nov 22` for day buckets.
+pub fn bucket_start(t: DateTime<Utc>, tz: TimeZoneMode, width_seconds: i64) -> String {
+    if width_seconds >= 86_400 {
+        instant_with(t, tz, "%b %d")
+    } else {
+        instant_with(t, tz, "%H:%M on %b %d")
+    }
+}
