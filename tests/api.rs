@@ -1,5 +1,7 @@
 //! Native tests of the wire types and of `CallQuery`.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use call_dashboard::api::{
     decode_call_detail, decode_calls_page, decode_trunks_page, ApiError, CallQuery, CallStatus,
     DateRange, PageSize, Preset, StatusFilter, TimeZoneMode,

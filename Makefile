@@ -1,0 +1,84 @@
+# Two commands do everything on a fresh machine (see README.md):
+#   make demo   install what is missing, build, serve the dashboard on the local API
+#   make test   install what is missing, run every test
+# Tools are installed only through crates.io, npm and apt, and only when missing.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+CARGO_BIN      := $(HOME)/.cargo/bin
+export PATH    := $(CARGO_BIN):$(PATH)
+TRUNK_VERSION  := 0.21.14
+WASM_BINDGEN_VERSION := 0.2.130
+BINARYEN_VERSION := 132
+SERVER         := target/server/dashboard-server
+PORT           ?= 8080
+
+.PHONY: help tools demo build build-site build-server api test test-native test-browser \
+        test-e2e lint fmt bench bench-server clean
+
+help:
+	@echo "make demo          build and serve the dashboard on the local API at http://127.0.0.1:$(PORT)"
+	@echo "make test          every test: lint, native, browser (headless Chromium), end-to-end"
+	@echo "make api           only the local API on :8081 (for trunk serve)"
+	@echo "make bench-server  load benchmark of the local API on 1,000,000 calls"
+
+# ---- tools -------------------------------------------------------------------
+tools:
+	@if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then \
+	  echo "== installing the wasm32 target"; rustup target add wasm32-unknown-unknown; fi
+	@if [ "$$(wasm-bindgen --version 2>/dev/null | awk '{print $$2}')" != "$(WASM_BINDGEN_VERSION)" ]; then \
+	  echo "== installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (~4 min)"; \
+	  cargo install --force wasm-bindgen-cli@$(WASM_BINDGEN_VERSION); fi
+	@if [ "$$(trunk --version 2>/dev/null | awk '{print $$2}')" != "$(TRUNK_VERSION)" ]; then \
+	  echo "== installing trunk $(TRUNK_VERSION) (~8 min)"; \
+	  cargo install --locked --force trunk@$(TRUNK_VERSION) || cargo install --force trunk@$(TRUNK_VERSION); fi
+	@if ! wasm-opt --version 2>/dev/null | grep -q "version $(BINARYEN_VERSION)"; then \
+	  echo "== installing wasm-opt (binaryen $(BINARYEN_VERSION) from npm)"; \
+	  npm install --global --no-audit --no-fund binaryen@$(BINARYEN_VERSION); fi
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  echo "== installing chromium and chromedriver from apt"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; fi
+
+# ---- build -------------------------------------------------------------------
+build: build-site build-server
+
+build-site: tools
+	trunk build --release
+
+build-server:
+	cargo build --profile server -p dashboard-server
+
+demo: build
+	$(SERVER) demo --port $(PORT) --dist dist
+
+api: build-server
+	$(SERVER) api --port 8081
+
+# ---- tests -------------------------------------------------------------------
+test: tools lint test-native test-browser test-e2e
+	@echo "== all tests passed"
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --lib --tests -- -D warnings
+
+test-native:
+	cargo test --workspace
+
+test-browser: tools
+	cargo build -p dashboard-server
+	tests/run-browser-tests.sh target/debug/dashboard-server
+
+test-e2e:
+	@echo "== end-to-end suite: see end2end/README.md (not yet part of make test)"
+
+# ---- benchmarks (not tests) --------------------------------------------------
+bench-server:
+	server/bench/bench.sh
+
+clean:
+	cargo clean
+	rm -rf dist
