@@ -8,6 +8,7 @@
 pub mod api;
 pub mod charts;
 pub mod format;
+pub mod gather;
 pub mod pager;
 pub mod stats;
 pub mod table;

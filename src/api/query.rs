@@ -349,6 +349,37 @@ impl CallQuery {
         }
     }
 
+    /// The same filters with the date range made absolute: presets resolved against
+    /// `now`, and an open end closed at `now`. Paging through a frozen query sees the
+    /// same set from the first request to the last, even while new calls arrive.
+    pub fn frozen(&self, now: DateTime<Utc>) -> Self {
+        let (start, end) = self.range.bounds(now);
+        CallQuery {
+            range: DateRange::Custom {
+                start,
+                end: Some(end.unwrap_or(now)),
+            },
+            ..self.clone()
+        }
+    }
+
+    /// The period of the same length just before this one, for "change since" figures;
+    /// `None` when the range has no start (there is no "before" to compare with).
+    pub fn previous_period(&self, now: DateTime<Utc>) -> Option<Self> {
+        let (start, end) = self.range.bounds(now);
+        let start = start?;
+        let end = end.unwrap_or(now);
+        let length = end - start;
+        let previous_end = start - Duration::seconds(1);
+        Some(CallQuery {
+            range: DateRange::Custom {
+                start: Some(previous_end - length),
+                end: Some(previous_end),
+            },
+            ..self.clone()
+        })
+    }
+
     /// Whether any filter is set (status, trunk or dates).
     pub fn has_filters(&self) -> bool {
         self.status.is_some() || self.trunk_id.is_some() || self.range != DateRange::All

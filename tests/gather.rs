@@ -1,0 +1,91 @@
+//! Native tests of the gathering plan and of frozen / previous-period queries.
+
+use call_dashboard::api::{CallQuery, DateRange, Preset};
+use call_dashboard::gather::{GatherOptions, GatherPlan, Progress};
+use chrono::{DateTime, TimeZone, Utc};
+
+fn check(total: u64, cap: u64, skip_first: bool, expected: &[(u64, u32)]) {
+    let opts = GatherOptions {
+        cap,
+        ..GatherOptions::default()
+    };
+    let plan = GatherPlan::new(total, &opts, skip_first);
+    assert_eq!(plan.windows, expected, "total {total} cap {cap}");
+    assert_eq!(plan.target, total.min(cap));
+    // The windows tile [first, target) without gaps or overlaps.
+    let covered: u64 = plan.windows.iter().map(|w| u64::from(w.1)).sum();
+    let first = if skip_first { 100.min(plan.target) } else { 0 };
+    assert_eq!(covered + first, plan.target);
+}
+
+#[test]
+fn plans_tile_the_set() {
+    check(0, 100_000, true, &[]);
+    check(0, 100_000, false, &[]);
+    check(42, 100_000, true, &[]);
+    check(42, 100_000, false, &[(0, 42)]);
+    check(100, 100_000, true, &[]);
+    check(250, 100_000, true, &[(100, 100), (200, 50)]);
+    check(250, 100_000, false, &[(0, 100), (100, 100), (200, 50)]);
+    check(1_000_000, 250, true, &[(100, 100), (200, 50)]);
+    let big = GatherPlan::new(1_523, &GatherOptions::default(), true);
+    assert_eq!(big.windows.len(), 15);
+    assert!(!big.is_capped());
+    assert!(GatherPlan::new(200_000, &GatherOptions::default(), true).is_capped());
+}
+
+#[test]
+fn progress_reads_as_counts_and_labels_partial_sets() {
+    let p = Progress {
+        fetched: 12_300,
+        target: 20_000,
+        total: 20_000,
+    };
+    assert_eq!(p.text(), "12,300 of 20,000 calls");
+    assert!((p.fraction() - 0.615).abs() < 1e-12);
+    assert_eq!(p.coverage_label().as_deref(), Some("over 12,300 of 20,000 calls"));
+    let done = Progress {
+        fetched: 7,
+        target: 7,
+        total: 7,
+    };
+    assert_eq!(done.coverage_label(), None);
+    assert_eq!(Progress::default().fraction(), 1.0);
+}
+
+fn utc(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+#[test]
+fn frozen_queries_close_the_range_at_now() {
+    let now = Utc.with_ymd_and_hms(2024, 3, 5, 12, 0, 0).unwrap();
+    let all = CallQuery::new().frozen(now);
+    assert_eq!(all.range, DateRange::Custom { start: None, end: Some(now) });
+    let day = CallQuery {
+        range: DateRange::Preset(Preset::Last24Hours),
+        ..CallQuery::new()
+    };
+    assert_eq!(
+        day.frozen(now).range,
+        DateRange::Custom { start: Some(utc("2024-03-04T12:00:00Z")), end: Some(now) }
+    );
+    assert_eq!(day.frozen(now).api_query(now), day.api_query(now));
+}
+
+#[test]
+fn previous_period_has_the_same_length_just_before() {
+    let now = Utc.with_ymd_and_hms(2024, 3, 5, 12, 0, 0).unwrap();
+    let day = CallQuery {
+        range: DateRange::Preset(Preset::Last24Hours),
+        ..CallQuery::new()
+    };
+    assert_eq!(
+        day.previous_period(now).unwrap().range,
+        DateRange::Custom {
+            start: Some(utc("2024-03-03T11:59:59Z")),
+            end: Some(utc("2024-03-04T11:59:59Z")),
+        }
+    );
+    assert_eq!(CallQuery::new().previous_period(now), None);
+}
