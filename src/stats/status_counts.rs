@@ -83,6 +83,14 @@ impl StatusCounts {
         }
     }
 
+    /// Adds another set of counts to these.
+    pub fn merge(&mut self, other: &StatusCounts) {
+        self.connected += other.connected;
+        self.disconnected += other.disconnected;
+        self.failed += other.failed;
+        self.other += other.other;
+    }
+
     /// All calls counted.
     pub fn total(&self) -> u64 {
         self.connected + self.disconnected + self.failed + self.other

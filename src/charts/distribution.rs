@@ -1,0 +1,213 @@
+//! Distribution of total latency: histogram, tail bin, p50 / p95 / p99 markers.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::frame::{draw_message, font, geometry, prepare, value_ticks, Ticked, NO_CALLS};
+use super::{Axis, ChartError, ChartGeometry, ChartStyle, HitRegion, HitTarget, Table};
+use crate::format;
+use crate::stats::{Distribution, LatencySummary};
+
+/// What the distribution chart shows.
+#[derive(Debug, Clone, Copy)]
+pub struct DistributionData<'a> {
+    /// Histogram and CDF (`Analysis::distribution`).
+    pub distribution: &'a Distribution,
+    /// The whole-set summary of total latency (`Analysis::latency.total`), for the markers.
+    pub total: &'a LatencySummary,
+}
+
+/// The markers drawn: label and value.
+fn markers(total: &LatencySummary) -> Vec<(&'static str, f64)> {
+    [("p50", total.p50), ("p95", total.p95), ("p99", total.p99)]
+        .into_iter()
+        .filter_map(|(l, v)| v.map(|v| (l, v)))
+        .collect()
+}
+
+/// Draws the histogram of total latency with p50, p95 and p99 markers.
+pub fn draw_distribution<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &DistributionData<'_>,
+    style: &ChartStyle,
+) -> Result<ChartGeometry, ChartError> {
+    prepare(root, style)?;
+    let h = &data.distribution.histogram;
+    if h.total == 0 {
+        return draw_message(root, style, NO_CALLS);
+    }
+    let x0 = h.start_ms;
+    let tail = h.overflow > 0;
+    let x1 = h.overflow_from() + if tail { h.bin_width_ms } else { 0.0 };
+    let most = h
+        .counts
+        .iter()
+        .copied()
+        .chain([h.overflow])
+        .max()
+        .unwrap_or(0);
+    let y1 = (most as f64 * 1.2).max(1.0);
+    let (w_px, h_px) = root.dim_in_pixel();
+    let y_ticks: Vec<f64> = value_ticks(0.0, y1, (h_px / 50).max(2) as usize)
+        .into_iter()
+        .filter(|v| v.fract() == 0.0)
+        .collect();
+    let mut chart = ChartBuilder::on(root)
+        .margin(10)
+        .x_label_area_size(36)
+        .y_label_area_size(64)
+        .build_cartesian_2d(
+            Ticked::new(x0, x1, value_ticks(x0, x1, (w_px / 90).max(2) as usize)),
+            Ticked::new(0.0, y1, y_ticks),
+        )?;
+    let count_fmt = |y: &f64| format::thousands(y.max(0.0).round() as u64);
+    let ms_fmt = |x: &f64| format::thousands(x.max(0.0).round() as u64);
+    chart
+        .configure_mesh()
+        .bold_line_style(style.grid)
+        .axis_style(style.axis)
+        .label_style(font(style, style.font_px))
+        .axis_desc_style(font(style, style.font_px))
+        .x_desc("Total latency (ms)")
+        .y_desc(format!(
+            "Calls per {} ms",
+            format::thousands(h.bin_width_ms as u64)
+        ))
+        .x_label_formatter(&ms_fmt)
+        .y_label_formatter(&count_fmt)
+        .draw()?;
+
+    let bars_color = style.bars;
+    let bars = h
+        .counts
+        .iter()
+        .enumerate()
+        .filter(|(_, &c)| c > 0)
+        .map(|(i, &c)| {
+            let (a, b) = h.bin_range(i);
+            Rectangle::new([(a, 0.0), (b, c as f64)], bars_color.filled())
+        });
+    chart
+        .draw_series(bars)?
+        .label("Calls")
+        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], bars_color.filled()));
+    if tail {
+        let color = style.overflow;
+        let from = h.overflow_from();
+        chart
+            .draw_series([Rectangle::new(
+                [(from, 0.0), (x1, h.overflow as f64)],
+                color.filled(),
+            )])?
+            .label(format!("Tail ≥ {}", format::millis(from)))
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.filled()));
+    }
+    let marker_font = font(style, style.font_px).pos(Pos::new(HPos::Left, VPos::Top));
+    for (i, (label, v)) in markers(data.total).into_iter().enumerate() {
+        let color = match label {
+            "p50" => style.p50,
+            "p95" => style.p95,
+            _ => style.p99,
+        };
+        let x = v.clamp(x0, x1);
+        let text = format!("{label} {}", format::millis(v));
+        chart
+            .draw_series(LineSeries::new([(x, 0.0), (x, y1)], color.stroke_width(2)))?
+            .label(text.clone())
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 14, y)], color.stroke_width(2))
+            });
+        // Staggered so close markers do not print over each other.
+        let y = y1 * (0.98 - 0.07 * i as f64);
+        chart.draw_series([Text::new(text, (x, y), marker_font.clone())])?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(style.background.mix(0.85))
+        .border_style(style.axis)
+        .label_font(font(style, style.font_px))
+        .draw()?;
+
+    let mut geo = geometry(&chart);
+    let px = |x: f64| chart.backend_coord(&(x, 0.0)).0;
+    let bins = h.counts.len() + usize::from(tail);
+    geo.regions = (0..bins)
+        .map(|i| {
+            let (a, b) = h.bin_range(i);
+            HitRegion {
+                axis: Axis::X,
+                from: px(a),
+                to: px(b).max(px(a) + 1),
+                target: HitTarget::Bin(i),
+            }
+        })
+        .collect();
+    Ok(geo)
+}
+
+/// "Total latency of 1,400 calls: median 375 ms, p95 585 ms, p99 605 ms; 12 calls (0.9%) at or above 2,000 ms are in the tail bin."
+pub fn summary_distribution(data: &DistributionData<'_>) -> String {
+    let h = &data.distribution.histogram;
+    if h.total == 0 {
+        return format!("{NO_CALLS}.");
+    }
+    let ms = |v: Option<f64>| v.map_or("–".to_owned(), format::millis);
+    let mut s = format!(
+        "Total latency of {} calls: median {}, p95 {}, p99 {}",
+        format::thousands(h.total),
+        ms(data.total.p50),
+        ms(data.total.p95),
+        ms(data.total.p99)
+    );
+    if h.overflow > 0 {
+        s += &format!(
+            "; {} calls ({}) at or above {} are in the tail bin",
+            format::thousands(h.overflow),
+            format::percent(h.overflow as f64 / h.total as f64),
+            format::millis(h.overflow_from())
+        );
+    }
+    s + "."
+}
+
+/// One row per bin: range in ms, calls, cumulative share; the tail bin last.
+pub fn table_distribution(data: &DistributionData<'_>) -> Table {
+    let h = &data.distribution.histogram;
+    let total = h.total.max(1) as f64;
+    let mut cumulative = 0;
+    let mut rows: Vec<Vec<String>> = h
+        .counts
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            cumulative += c;
+            let (a, b) = h.bin_range(i);
+            vec![
+                format!(
+                    "{}–{}",
+                    format::thousands(a as u64),
+                    format::thousands(b as u64)
+                ),
+                format::thousands(c),
+                format::percent(cumulative as f64 / total),
+            ]
+        })
+        .collect();
+    if h.overflow > 0 {
+        rows.push(vec![
+            format!("≥ {}", format::thousands(h.overflow_from() as u64)),
+            format::thousands(h.overflow),
+            format::percent(1.0),
+        ]);
+    }
+    Table {
+        headers: vec![
+            "Total latency (ms)".to_owned(),
+            "Calls".to_owned(),
+            "Cumulative".to_owned(),
+        ],
+        rows,
+    }
+}

@@ -1,0 +1,239 @@
+//! Latency over time: the mean segment budget stacked, total p50 and p95 lines, the SLO.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::frame::{
+    draw_message, font, geometry, instant, prepare, time_ticks, value_ticks, Ticked, NO_CALLS,
+};
+use super::{
+    thin_min_max, Axis, ChartError, ChartGeometry, ChartStyle, HitRegion, HitTarget, Table,
+};
+use crate::api::TimeZoneMode;
+use crate::format;
+use crate::stats::{PerSegment, Segment, TimeBucket, TimeBuckets};
+
+/// What the latency chart shows.
+#[derive(Debug, Clone, Copy)]
+pub struct LatencyData<'a> {
+    /// The time buckets (`Analysis::buckets`).
+    pub buckets: &'a TimeBuckets,
+    /// The SLO on total latency in ms, drawn as a dashed line.
+    pub slo_ms: Option<u32>,
+    /// The zone time labels are in.
+    pub tz: TimeZoneMode,
+}
+
+/// Runs of consecutive buckets that have a value, as (bucket middle in Unix s, value).
+fn runs(buckets: &TimeBuckets, value: impl Fn(&TimeBucket) -> Option<f64>) -> Vec<Vec<(f64, f64)>> {
+    let half = buckets.width.seconds() as f64 / 2.0;
+    let mut out: Vec<Vec<(f64, f64)>> = Vec::new();
+    let mut current = Vec::new();
+    for b in &buckets.buckets {
+        match value(b) {
+            Some(v) => current.push((b.start.timestamp() as f64 + half, v)),
+            None if !current.is_empty() => out.push(std::mem::take(&mut current)),
+            None => {}
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// The stack height after `upto` (carrier, carrier + AI, carrier + AI + gateway).
+fn stacked(mean: &PerSegment<Option<f64>>, upto: usize) -> Option<f64> {
+    Segment::PARTS[..=upto].iter().map(|&s| *mean.get(s)).sum()
+}
+
+/// Draws the latency chart; see the module doc of `charts`.
+pub fn draw_latency<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &LatencyData<'_>,
+    style: &ChartStyle,
+) -> Result<ChartGeometry, ChartError> {
+    prepare(root, style)?;
+    let buckets = data.buckets;
+    let span = buckets.span();
+    let Some((start, end)) = span.filter(|_| buckets.buckets.iter().any(|b| b.latency_calls > 0))
+    else {
+        return draw_message(root, style, NO_CALLS);
+    };
+    let (x0, x1) = (start.timestamp() as f64, end.timestamp() as f64);
+    let top_value = buckets
+        .buckets
+        .iter()
+        .flat_map(|b| [b.p95.total, b.mean.total])
+        .flatten()
+        .chain(data.slo_ms.map(f64::from))
+        .fold(0.0, f64::max);
+    let y1 = (top_value * 1.1).max(1.0);
+    let (w_px, h_px) = root.dim_in_pixel();
+    let (ticks, step) = time_ticks(x0, x1, data.tz, (w_px / 90).max(2) as usize);
+    let mut chart = ChartBuilder::on(root)
+        .margin(10)
+        .x_label_area_size(36)
+        .y_label_area_size(64)
+        .build_cartesian_2d(
+            Ticked::new(x0, x1, ticks),
+            Ticked::new(0.0, y1, value_ticks(0.0, y1, (h_px / 50).max(2) as usize)),
+        )?;
+    let span_s = (x1 - x0) as i64;
+    let tz = data.tz;
+    let x_fmt = |x: &f64| format::time_tick(instant(*x), tz, step, span_s);
+    let y_fmt = |y: &f64| format::thousands(y.max(0.0).round() as u64);
+    chart
+        .configure_mesh()
+        .bold_line_style(style.grid)
+        .axis_style(style.axis)
+        .label_style(font(style, style.font_px))
+        .axis_desc_style(font(style, style.font_px))
+        .x_desc(format!("Time ({})", format::zone_label(tz)))
+        .y_desc("Latency (ms)")
+        .x_label_formatter(&x_fmt)
+        .y_label_formatter(&y_fmt)
+        .draw()?;
+
+    let plot_w = chart.plotting_area().dim_in_pixel().0;
+    let thin = |run: &[(f64, f64)]| thin_min_max(run, (x0, x1), plot_w);
+    // The stack, drawn top layer first so each lower layer covers the one above.
+    for (i, s) in Segment::PARTS.iter().enumerate().rev() {
+        let color = style.segment(*s);
+        for (k, run) in runs(buckets, |b| stacked(&b.mean, i)).iter().enumerate() {
+            let anno = chart.draw_series(
+                AreaSeries::new(thin(run), 0.0, color.mix(0.35)).border_style(color),
+            )?;
+            if k == 0 {
+                anno.label(format!("{} mean", s.label()))
+                    .legend(move |(x, y)| {
+                        Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.mix(0.6).filled())
+                    });
+            }
+        }
+    }
+    let lines = [
+        ("Total p50", style.p50, 1, runs(buckets, |b| b.p50.total)),
+        ("Total p95", style.p95, 2, runs(buckets, |b| b.p95.total)),
+    ];
+    for (label, color, width, series) in lines {
+        for (k, run) in series.iter().enumerate() {
+            let anno = chart.draw_series(LineSeries::new(thin(run), color.stroke_width(width)))?;
+            if k == 0 {
+                anno.label(label).legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 14, y)], color.stroke_width(width))
+                });
+            }
+        }
+    }
+    if let Some(slo) = data.slo_ms {
+        let y = f64::from(slo);
+        let color = style.slo;
+        chart
+            .draw_series(DashedLineSeries::new(
+                vec![(x0, y), (x1, y)],
+                6,
+                4,
+                color.stroke_width(2),
+            ))?
+            .label(format!("SLO {}", format::millis(y)))
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 14, y)], color.stroke_width(2))
+            });
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(style.background.mix(0.85))
+        .border_style(style.axis)
+        .label_font(font(style, style.font_px))
+        .draw()?;
+
+    let mut geo = geometry(&chart);
+    geo.regions = bucket_regions(buckets, |t| chart.backend_coord(&(t, 0.0)).0);
+    Ok(geo)
+}
+
+/// One x band per bucket, from its start pixel to its end pixel.
+pub(super) fn bucket_regions(buckets: &TimeBuckets, px: impl Fn(f64) -> i32) -> Vec<HitRegion> {
+    let w = buckets.width.seconds() as f64;
+    buckets
+        .buckets
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let t = b.start.timestamp() as f64;
+            HitRegion {
+                axis: Axis::X,
+                from: px(t),
+                to: px(t + w).max(px(t) + 1),
+                target: HitTarget::Bucket(i),
+            }
+        })
+        .collect()
+}
+
+/// "p95 total latency peaked at 1,240 ms at 14:00 on Nov 22; SLO 800 ms exceeded in 6 of 168 hours."
+pub fn summary_latency(data: &LatencyData<'_>) -> String {
+    let b = data.buckets;
+    let peak = b
+        .buckets
+        .iter()
+        .filter_map(|x| x.p95.total.map(|v| (v, x.start)))
+        .max_by(|a, c| a.0.total_cmp(&c.0));
+    let Some((peak, at)) = peak else {
+        return format!("{NO_CALLS}.");
+    };
+    let mut s = format!(
+        "p95 total latency peaked at {} at {}",
+        format::millis(peak),
+        format::bucket_start(at, data.tz, b.width.seconds())
+    );
+    if let Some(slo) = data.slo_ms {
+        let over = b
+            .buckets
+            .iter()
+            .filter(|x| x.p95.total.is_some_and(|v| v > f64::from(slo)))
+            .count();
+        s += &format!(
+            "; SLO {} exceeded in {} of {} {}",
+            format::millis(f64::from(slo)),
+            format::thousands(over as u64),
+            format::thousands(b.buckets.len() as u64),
+            if b.buckets.len() == 1 {
+                b.width.nouns().0
+            } else {
+                b.width.nouns().1
+            }
+        );
+    }
+    s + "."
+}
+
+/// One row per bucket: time, calls with latency, total p50/p95, mean of each part.
+pub fn table_latency(data: &LatencyData<'_>) -> Table {
+    let ms = |v: Option<f64>| v.map_or("–".to_owned(), format::millis);
+    let mut headers = vec![
+        format!("Time ({})", format::zone_label(data.tz)),
+        "Calls".to_owned(),
+        "Total p50".to_owned(),
+        "Total p95".to_owned(),
+    ];
+    headers.extend(Segment::PARTS.iter().map(|s| format!("{} mean", s.label())));
+    let rows = data
+        .buckets
+        .buckets
+        .iter()
+        .map(|b| {
+            let mut row = vec![
+                format::bucket_start(b.start, data.tz, data.buckets.width.seconds()),
+                format::thousands(b.latency_calls as u64),
+                ms(b.p50.total),
+                ms(b.p95.total),
+            ];
+            row.extend(Segment::PARTS.iter().map(|&s| ms(*b.mean.get(s))));
+            row
+        })
+        .collect();
+    Table { headers, rows }
+}

@@ -1,0 +1,43 @@
+//! Charts drawn with plotters, generic over `DrawingBackend`: the same function draws
+//! to the page's canvas in the browser and to an SVG string in native tests.
+//!
+//! Each chart has three faces: `draw_*` draws it into a drawing area (sized by the area,
+//! so the UI redraws on resize) and returns a [`ChartGeometry`] for tooltips and clicks;
+//! `summary_*` is a sentence or two for screen readers; `table_*` is its data as a
+//! [`Table`] for the "show as table" view. With no data a chart draws [`NO_CALLS`].
+//!
+//! - [`draw_latency`]: per time bucket, a stacked area of the mean carrier, AI and
+//!   gateway latency (means add up, so the stack's top is the mean total: the segment
+//!   budget), with the total's p50 and p95 as lines and the SLO as a dashed line. Chosen
+//!   over six per-segment percentile lines, which tangle; the per-segment p50/p95 are in
+//!   the table and the trunk chart.
+//! - [`draw_volume`]: calls per bucket as bars stacked by outcome.
+//! - [`draw_distribution`]: histogram of total latency, tail bin, p50/p95/p99 markers.
+//! - [`draw_trunks`]: per trunk, worst first, a bar per segment: light to p95, solid to p50.
+//!
+//! Line series are thinned to two points per pixel column ([`thin_min_max`]) before
+//! drawing. Colours come from [`ChartStyle`] (light and dark palettes).
+
+mod distribution;
+mod error;
+mod frame;
+mod geometry;
+mod latency;
+mod style;
+mod table;
+mod thin;
+mod trunks;
+mod volume;
+
+pub use distribution::{
+    draw_distribution, summary_distribution, table_distribution, DistributionData,
+};
+pub use error::ChartError;
+pub use frame::NO_CALLS;
+pub use geometry::{Axis, ChartGeometry, Hit, HitRegion, HitTarget, PixelRect};
+pub use latency::{draw_latency, summary_latency, table_latency, LatencyData};
+pub use style::ChartStyle;
+pub use table::Table;
+pub use thin::thin_min_max;
+pub use trunks::{draw_trunks, summary_trunks, table_trunks, TrunkData};
+pub use volume::{draw_volume, summary_volume, table_volume, VolumeData};

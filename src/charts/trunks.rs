@@ -1,0 +1,181 @@
+//! Per-trunk comparison: for each trunk, worst first, one bar per segment, p95 light and p50 solid.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::frame::{draw_message, font, geometry, prepare, value_ticks, Ticked, NO_CALLS};
+use super::{Axis, ChartError, ChartGeometry, ChartStyle, HitRegion, HitTarget, Table};
+use crate::format;
+use crate::stats::{Segment, TrunkRow};
+
+/// What the trunk chart shows.
+#[derive(Debug, Clone, Copy)]
+pub struct TrunkData<'a> {
+    /// Rows in the order to show, top first (`Analysis::trunks` is worst first).
+    pub rows: &'a [TrunkRow],
+    /// Most trunks drawn; the table lists all.
+    pub max_rows: usize,
+}
+
+/// Longest trunk id printed on the axis; longer ones end in `…`.
+const LABEL_CHARS: usize = 16;
+
+fn shown<'a>(data: &TrunkData<'a>) -> Vec<&'a TrunkRow> {
+    data.rows
+        .iter()
+        .filter(|r| r.latency_calls > 0)
+        .take(data.max_rows.max(1))
+        .collect()
+}
+
+fn short(id: &str) -> String {
+    if id.chars().count() <= LABEL_CHARS {
+        id.to_owned()
+    } else {
+        id.chars().take(LABEL_CHARS - 1).chain(['…']).collect()
+    }
+}
+
+/// Draws the trunk comparison: rows top to bottom in the given order.
+pub fn draw_trunks<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &TrunkData<'_>,
+    style: &ChartStyle,
+) -> Result<ChartGeometry, ChartError> {
+    prepare(root, style)?;
+    let rows = shown(data);
+    if rows.is_empty() {
+        return draw_message(root, style, NO_CALLS);
+    }
+    let n = rows.len() as f64;
+    let most = rows
+        .iter()
+        .flat_map(|r| Segment::PARTS.map(|s| r.p95.get(s).unwrap_or(0.0)))
+        .fold(0.0, f64::max);
+    let x1 = (most * 1.1).max(1.0);
+    let (w_px, _) = root.dim_in_pixel();
+    // Row i (top first) occupies y from n − i − 1 to n − i; its label sits at the middle.
+    let label_points: Vec<f64> = (0..rows.len()).map(|i| i as f64 + 0.5).collect();
+    let mut chart = ChartBuilder::on(root)
+        .margin(10)
+        .x_label_area_size(36)
+        .y_label_area_size(120)
+        .build_cartesian_2d(
+            Ticked::new(0.0, x1, value_ticks(0.0, x1, (w_px / 90).max(2) as usize)),
+            Ticked::new(0.0, n, label_points),
+        )?;
+    let ids: Vec<String> = rows.iter().map(|r| short(&r.trunk_id)).collect();
+    let y_fmt = |y: &f64| {
+        let slot = y.floor() as usize;
+        ids.get(ids.len().wrapping_sub(slot + 1))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let ms_fmt = |x: &f64| format::thousands(x.max(0.0).round() as u64);
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .bold_line_style(style.grid)
+        .axis_style(style.axis)
+        .label_style(font(style, style.font_px))
+        .axis_desc_style(font(style, style.font_px))
+        .x_desc("Latency (ms): light bar p95, solid bar p50")
+        .y_desc("Trunk")
+        .x_label_formatter(&ms_fmt)
+        .y_label_formatter(&y_fmt)
+        .draw()?;
+
+    for (k, s) in Segment::PARTS.into_iter().enumerate() {
+        let color = style.segment(s);
+        // Three bands per row, 80% of the row in all, carrier at the top.
+        let band = |i: usize| {
+            let top = n - i as f64 - 0.1 - 0.8 * k as f64 / 3.0;
+            (top - 0.8 / 3.0, top)
+        };
+        let p95 = rows.iter().enumerate().filter_map(|(i, r)| {
+            let (lo, hi) = band(i);
+            r.p95.get(s).map(|v| {
+                Rectangle::new([(0.0, lo + 0.02), (v, hi - 0.02)], color.mix(0.4).filled())
+            })
+        });
+        chart
+            .draw_series(p95)?
+            .label(s.label())
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.filled()));
+        let p50 = rows.iter().enumerate().filter_map(|(i, r)| {
+            let (lo, hi) = band(i);
+            let inset = (hi - lo) * 0.25;
+            r.p50
+                .get(s)
+                .map(|v| Rectangle::new([(0.0, lo + inset), (v, hi - inset)], color.filled()))
+        });
+        chart.draw_series(p50)?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .background_style(style.background.mix(0.85))
+        .border_style(style.axis)
+        .label_font(font(style, style.font_px))
+        .draw()?;
+
+    let mut geo = geometry(&chart);
+    let py = |y: f64| chart.backend_coord(&(0.0, y)).1;
+    geo.regions = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| HitRegion {
+            axis: Axis::Y,
+            from: py(n - i as f64),
+            to: py(n - i as f64 - 1.0).max(py(n - i as f64) + 1),
+            target: HitTarget::Trunk(r.trunk_id.clone()),
+        })
+        .collect();
+    Ok(geo)
+}
+
+/// "Worst of 12 trunks by p95 total latency: conn_b at 1,240 ms (carrier 90 ms, AI 1,100 ms, gateway 50 ms at p95)."
+pub fn summary_trunks(data: &TrunkData<'_>) -> String {
+    let Some(worst) = data.rows.iter().find(|r| r.latency_calls > 0) else {
+        return format!("{NO_CALLS}.");
+    };
+    let ms = |v: Option<f64>| v.map_or("–".to_owned(), format::millis);
+    let parts: Vec<String> = Segment::PARTS
+        .iter()
+        .map(|&s| format!("{} {}", s.label(), ms(*worst.p95.get(s))))
+        .collect();
+    format!(
+        "Worst of {} trunks by p95 total latency: {} at {} ({} at p95).",
+        format::thousands(data.rows.len() as u64),
+        worst.trunk_id,
+        ms(worst.p95.total),
+        parts.join(", ")
+    )
+}
+
+/// One row per trunk: id, calls, failure share, then p50 and p95 of each segment and the total.
+pub fn table_trunks(data: &TrunkData<'_>) -> Table {
+    let ms = |v: Option<f64>| v.map_or("–".to_owned(), format::millis);
+    let mut headers = vec!["Trunk".to_owned(), "Calls".to_owned(), "Failed".to_owned()];
+    for s in Segment::ALL {
+        headers.push(format!("{} p50", s.label()));
+        headers.push(format!("{} p95", s.label()));
+    }
+    let rows = data
+        .rows
+        .iter()
+        .map(|r| {
+            let mut row = vec![
+                r.trunk_id.clone(),
+                format::thousands(r.calls),
+                r.failure_share().map_or("–".to_owned(), format::percent),
+            ];
+            for s in Segment::ALL {
+                row.push(ms(*r.p50.get(s)));
+                row.push(ms(*r.p95.get(s)));
+            }
+            row
+        })
+        .collect();
+    Table { headers, rows }
+}

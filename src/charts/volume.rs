@@ -1,0 +1,179 @@
+//! Call volume over time: one bar per bucket, stacked by outcome.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::frame::{
+    draw_message, font, geometry, instant, prepare, time_ticks, value_ticks, Ticked, NO_CALLS,
+};
+use super::latency::bucket_regions;
+use super::{ChartError, ChartGeometry, ChartStyle, Table};
+use crate::api::TimeZoneMode;
+use crate::format;
+use crate::stats::{StatusCounts, StatusKind, TimeBuckets};
+
+/// What the volume chart shows.
+#[derive(Debug, Clone, Copy)]
+pub struct VolumeData<'a> {
+    /// The time buckets (`Analysis::buckets`).
+    pub buckets: &'a TimeBuckets,
+    /// The zone time labels are in.
+    pub tz: TimeZoneMode,
+}
+
+/// The outcomes drawn: the contract's three always, "other" only when present.
+fn kinds(buckets: &TimeBuckets) -> Vec<StatusKind> {
+    let any_other = buckets.buckets.iter().any(|b| b.counts.other > 0);
+    StatusKind::ALL
+        .into_iter()
+        .filter(|&k| k != StatusKind::Other || any_other)
+        .collect()
+}
+
+/// Draws the volume chart: bars stacked connected, disconnected, failed, other (bottom up).
+pub fn draw_volume<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    data: &VolumeData<'_>,
+    style: &ChartStyle,
+) -> Result<ChartGeometry, ChartError> {
+    prepare(root, style)?;
+    let buckets = data.buckets;
+    let Some((start, end)) = buckets.span().filter(|_| !buckets.is_empty()) else {
+        return draw_message(root, style, NO_CALLS);
+    };
+    let (x0, x1) = (start.timestamp() as f64, end.timestamp() as f64);
+    let most = buckets
+        .buckets
+        .iter()
+        .map(|b| b.counts.total())
+        .max()
+        .unwrap_or(0);
+    let y1 = (most as f64 * 1.15).max(1.0);
+    let (w_px, h_px) = root.dim_in_pixel();
+    let (ticks, step) = time_ticks(x0, x1, data.tz, (w_px / 90).max(2) as usize);
+    let y_ticks: Vec<f64> = value_ticks(0.0, y1, (h_px / 50).max(2) as usize)
+        .into_iter()
+        .filter(|v| v.fract() == 0.0)
+        .collect();
+    let mut chart = ChartBuilder::on(root)
+        .margin(10)
+        .x_label_area_size(36)
+        .y_label_area_size(64)
+        .build_cartesian_2d(Ticked::new(x0, x1, ticks), Ticked::new(0.0, y1, y_ticks))?;
+    let span_s = (x1 - x0) as i64;
+    let tz = data.tz;
+    let x_fmt = |x: &f64| format::time_tick(instant(*x), tz, step, span_s);
+    let y_fmt = |y: &f64| format::thousands(y.max(0.0).round() as u64);
+    chart
+        .configure_mesh()
+        .bold_line_style(style.grid)
+        .axis_style(style.axis)
+        .label_style(font(style, style.font_px))
+        .axis_desc_style(font(style, style.font_px))
+        .x_desc(format!("Time ({})", format::zone_label(tz)))
+        .y_desc(format!("Calls per {}", buckets.width.nouns().0))
+        .x_label_formatter(&x_fmt)
+        .y_label_formatter(&y_fmt)
+        .draw()?;
+
+    let w = buckets.width.seconds() as f64;
+    let gap = w * 0.08;
+    let below = |c: &StatusCounts, kind: StatusKind| -> u64 {
+        StatusKind::ALL
+            .iter()
+            .take_while(|&&k| k != kind)
+            .map(|&k| c.get(k))
+            .sum()
+    };
+    for kind in kinds(buckets) {
+        let color = style.status(kind);
+        let bars = buckets
+            .buckets
+            .iter()
+            .filter(|b| b.counts.get(kind) > 0)
+            .map(|b| {
+                let t = b.start.timestamp() as f64;
+                let base = below(&b.counts, kind) as f64;
+                let top = base + b.counts.get(kind) as f64;
+                Rectangle::new([(t + gap, base), (t + w - gap, top)], color.filled())
+            });
+        chart
+            .draw_series(bars)?
+            .label(kind.label())
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.filled()));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(style.background.mix(0.85))
+        .border_style(style.axis)
+        .label_font(font(style, style.font_px))
+        .draw()?;
+
+    let mut geo = geometry(&chart);
+    geo.regions = bucket_regions(buckets, |t| chart.backend_coord(&(t, 0.0)).0);
+    Ok(geo)
+}
+
+/// "1,523 calls: 1,200 connected (78.8%), 100 disconnected (6.6%), 223 failed (14.6%); busiest hour 14:00 on Nov 22 with 120 calls."
+pub fn summary_volume(data: &VolumeData<'_>) -> String {
+    let b = data.buckets;
+    let mut total = StatusCounts::default();
+    for x in &b.buckets {
+        total.merge(&x.counts);
+    }
+    if total.total() == 0 {
+        return format!("{NO_CALLS}.");
+    }
+    let parts: Vec<String> = kinds(b)
+        .into_iter()
+        .map(|k| {
+            format!(
+                "{} {} ({})",
+                format::thousands(total.get(k)),
+                k.label().to_lowercase(),
+                total.share(k).map_or("–".to_owned(), format::percent)
+            )
+        })
+        .collect();
+    // The earliest of equally busy buckets.
+    let busiest = b.buckets.iter().rev().max_by_key(|x| x.counts.total());
+    let mut s = format!(
+        "{} calls: {}",
+        format::thousands(total.total()),
+        parts.join(", ")
+    );
+    if let Some(x) = busiest {
+        s += &format!(
+            "; busiest {} {} with {} calls",
+            b.width.nouns().0,
+            format::bucket_start(x.start, data.tz, b.width.seconds()),
+            format::thousands(x.counts.total())
+        );
+    }
+    s + "."
+}
+
+/// One row per bucket: time, then calls per outcome, then the total.
+pub fn table_volume(data: &VolumeData<'_>) -> Table {
+    let kinds = kinds(data.buckets);
+    let mut headers = vec![format!("Time ({})", format::zone_label(data.tz))];
+    headers.extend(kinds.iter().map(|k| k.label().to_owned()));
+    headers.push("Total".to_owned());
+    let rows = data
+        .buckets
+        .buckets
+        .iter()
+        .map(|b| {
+            let mut row = vec![format::bucket_start(
+                b.start,
+                data.tz,
+                data.buckets.width.seconds(),
+            )];
+            row.extend(kinds.iter().map(|&k| format::thousands(b.counts.get(k))));
+            row.push(format::thousands(b.counts.total()));
+            row
+        })
+        .collect();
+    Table { headers, rows }
+}

@@ -1,0 +1,511 @@
+//! Native tests of `charts`: each chart drawn to an SVG string and read back, the hit
+//! geometry, thinning, and the text alternatives.
+
+use call_dashboard::api::{Call, CallStatus, TimeZoneMode};
+use call_dashboard::charts::*;
+use call_dashboard::stats::{Analysis, AnalysisOptions};
+use chrono::{DateTime, Utc};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+fn utc(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .expect("test timestamps are valid")
+        .with_timezone(&Utc)
+}
+
+fn call(trunk: &str, status: &str, start: &str, lat: [u32; 3]) -> Call {
+    Call {
+        id: format!("call_{trunk}_{start}"),
+        trunk_id: trunk.to_owned(),
+        from: "+1-555-123-4567".to_owned(),
+        to: "+1-555-987-6543".to_owned(),
+        status: CallStatus::from_wire(status),
+        duration_seconds: 60,
+        start_time: utc(&format!("2024-03-05T{start}:00Z")),
+        end_time: None,
+        carrier_lag_ms: lat[0],
+        ai_latency_ms: lat[1],
+        gateway_processing_ms: lat[2],
+    }
+}
+
+/// Three hourly buckets, 10:00–12:59 UTC, SLO 800 ms.
+///
+/// | start | trunk | status       | total               |
+/// |-------|-------|--------------|---------------------|
+/// | 10:10 | A     | connected    | 100+200+10 = 310    |
+/// | 10:40 | B     | connected    | 50+100+5 = 155      |
+/// | 11:15 | A     | failed       | –                   |
+/// | 11:20 | B     | connected    | 60+300+20 = 380     |
+/// | 12:05 | A     | disconnected | 80+900+30 = 1010    |
+fn analysis_of(calls: &[Call]) -> Analysis {
+    let opts = AnalysisOptions {
+        range: (
+            Some(utc("2024-03-05T10:00:00Z")),
+            Some(utc("2024-03-05T12:59:59Z")),
+        ),
+        max_buckets: 3,
+        ..AnalysisOptions::default()
+    };
+    Analysis::compute(calls, &opts)
+}
+
+fn fixture() -> Analysis {
+    analysis_of(&[
+        call("A", "connected", "10:10", [100, 200, 10]),
+        call("B", "connected", "10:40", [50, 100, 5]),
+        call("A", "failed", "11:15", [0, 0, 0]),
+        call("B", "connected", "11:20", [60, 300, 20]),
+        call("A", "disconnected", "12:05", [80, 900, 30]),
+    ])
+}
+
+type Drawn = Result<ChartGeometry, ChartError>;
+
+/// Draws one chart into an SVG string of the given size.
+fn render(
+    size: (u32, u32),
+    draw: impl FnOnce(&DrawingArea<SVGBackend, Shift>) -> Drawn,
+) -> (String, Drawn) {
+    let mut svg = String::new();
+    let drawn = {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        let drawn = draw(&root);
+        root.present().expect("an SVG string always presents");
+        drawn
+    };
+    (svg, drawn)
+}
+
+/// The four charts of one analysis, light style, 640×360 px, UTC.
+fn all_charts(a: &Analysis) -> Vec<(&'static str, String, Drawn)> {
+    let style = ChartStyle::light();
+    let size = (640, 360);
+    let tz = TimeZoneMode::Utc;
+    let lat = LatencyData {
+        buckets: &a.buckets,
+        slo_ms: Some(800),
+        tz,
+    };
+    let vol = VolumeData {
+        buckets: &a.buckets,
+        tz,
+    };
+    let dist = DistributionData {
+        distribution: &a.distribution,
+        total: &a.latency.total,
+    };
+    let trunks = TrunkData {
+        rows: &a.trunks,
+        max_rows: 10,
+    };
+    let (s1, d1) = render(size, |r| draw_latency(r, &lat, &style));
+    let (s2, d2) = render(size, |r| draw_volume(r, &vol, &style));
+    let (s3, d3) = render(size, |r| draw_distribution(r, &dist, &style));
+    let (s4, d4) = render(size, |r| draw_trunks(r, &trunks, &style));
+    vec![
+        ("latency", s1, d1),
+        ("volume", s2, d2),
+        ("distribution", s3, d3),
+        ("trunks", s4, d4),
+    ]
+}
+
+fn hex(c: RGBColor) -> String {
+    format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
+}
+
+/// Points of the longest polyline stroked in `color`.
+fn longest_polyline(svg: &str, color: RGBColor) -> usize {
+    let stroke = format!("stroke=\"{}\"", hex(color));
+    svg.split("<polyline")
+        .skip(1)
+        .map(|tag| tag.split('>').next().unwrap_or(""))
+        .filter(|tag| tag.contains(&stroke))
+        .filter_map(|tag| tag.split("points=\"").nth(1))
+        .map(|pts| {
+            pts.split('"')
+                .next()
+                .unwrap_or("")
+                .split_whitespace()
+                .count()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// Filled rectangles in `color` at full opacity.
+fn solid_rects(svg: &str, color: RGBColor) -> usize {
+    let fill = format!("fill=\"{}\"", hex(color));
+    svg.split("<rect")
+        .skip(1)
+        .map(|tag| tag.split('>').next().unwrap_or(""))
+        .filter(|tag| tag.contains(&fill) && tag.contains("opacity=\"1\""))
+        .count()
+}
+
+mod drawing {
+    use super::*;
+
+    fn check(chart: &str, expected_texts: &[&str]) {
+        let a = fixture();
+        let (_, svg, drawn) = all_charts(&a)
+            .into_iter()
+            .find(|(n, ..)| *n == chart)
+            .expect("chart exists");
+        assert!(drawn.is_ok(), "{chart}: {drawn:?}");
+        for text in expected_texts {
+            assert!(svg.contains(text), "{chart} lacks {text:?}");
+        }
+        assert!(svg.contains("sans-serif"), "{chart}: font family");
+    }
+
+    #[test]
+    fn legends_and_axis_units() {
+        check(
+            "latency",
+            &[
+                "Latency (ms)",
+                "Time (UTC)",
+                "Carrier mean",
+                "AI mean",
+                "Gateway mean",
+                "Total p50",
+                "Total p95",
+                "SLO 800 ms",
+                "10:00",
+                "12:00",
+            ],
+        );
+        check(
+            "volume",
+            &[
+                "Calls per hour",
+                "Time (UTC)",
+                "Connected",
+                "Disconnected",
+                "Failed",
+            ],
+        );
+        check(
+            "distribution",
+            &["Total latency (ms)", "Calls per", "p50 ", "p95 ", "p99 "],
+        );
+        check(
+            "trunks",
+            &[
+                "Latency (ms)",
+                "Trunk",
+                "\nA\n",
+                "\nB\n",
+                "Carrier",
+                "AI",
+                "Gateway",
+            ],
+        );
+    }
+
+    #[test]
+    fn as_many_marks_as_the_data_implies() {
+        let a = fixture();
+        let style = ChartStyle::light();
+        let charts = all_charts(&a);
+        // Latency: all three buckets have latency → a p95 polyline of 3 points.
+        assert_eq!(longest_polyline(&charts[0].1, style.p95), 3);
+        // Volume: connected in 10:00 and 11:00 → 2 bars, + 1 legend swatch;
+        // failed only at 11:00 → 1 + 1; disconnected only at 12:00 → 1 + 1.
+        assert_eq!(solid_rects(&charts[1].1, style.connected), 3);
+        assert_eq!(solid_rects(&charts[1].1, style.disconnected), 2);
+        // Distribution: 4 totals [155, 310, 380, 1010], all in distinct bins or the tail.
+        let h = &a.distribution.histogram;
+        let bins = h.counts.iter().filter(|&&c| c > 0).count();
+        assert_eq!(solid_rects(&charts[2].1, style.bars), bins + 1);
+        // p50, p95, p99 markers: a vertical line each, plus their legend entries.
+        for label in ["p50 ", "p95 ", "p99 "] {
+            assert_eq!(
+                charts[2].1.matches(label).count(),
+                2,
+                "{label}: marker text and legend"
+            );
+        }
+        // Trunks: per trunk one solid p50 bar per segment, + 1 legend swatch.
+        assert_eq!(solid_rects(&charts[3].1, style.carrier), 2 + 1);
+    }
+
+    #[test]
+    fn empty_data_says_so() {
+        let a = analysis_of(&[]);
+        for (name, svg, drawn) in all_charts(&a) {
+            let geo = drawn.unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(svg.contains(NO_CALLS), "{name}");
+            assert!(geo.regions.is_empty(), "{name}");
+        }
+        // Only failed calls: counts exist, latency does not.
+        let a = analysis_of(&[call("A", "failed", "10:10", [0, 0, 0])]);
+        let charts = all_charts(&a);
+        assert!(charts[0].1.contains(NO_CALLS));
+        assert!(!charts[1].1.contains(NO_CALLS));
+    }
+
+    #[test]
+    fn one_call_all_equal_and_huge_values_draw() {
+        let m = u32::MAX;
+        let sets = [
+            vec![call("A", "connected", "10:10", [1, 2, 3])],
+            (0..6)
+                .map(|i| call("A", "connected", &format!("1{}:1{i}", i % 3), [5, 5, 5]))
+                .collect(),
+            vec![
+                call("A", "connected", "10:10", [m, m, m]),
+                call("B", "connected", "11:10", [0, 0, 0]),
+            ],
+        ];
+        for calls in sets {
+            for (name, svg, drawn) in all_charts(&analysis_of(&calls)) {
+                assert!(drawn.is_ok(), "{name}: {drawn:?}");
+                assert!(!svg.contains(NO_CALLS), "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn too_small_is_an_error_not_a_panic() {
+        let a = fixture();
+        let lat = LatencyData {
+            buckets: &a.buckets,
+            slo_ms: None,
+            tz: TimeZoneMode::Utc,
+        };
+        let (_, drawn) = render((40, 30), |r| draw_latency(r, &lat, &ChartStyle::dark()));
+        assert!(matches!(
+            drawn,
+            Err(ChartError::TooSmall { w: 40, h: 30, .. })
+        ));
+    }
+
+    #[test]
+    fn local_time_draws() {
+        let a = fixture();
+        let lat = LatencyData {
+            buckets: &a.buckets,
+            slo_ms: Some(800),
+            tz: TimeZoneMode::Local,
+        };
+        let (svg, drawn) = render((640, 360), |r| draw_latency(r, &lat, &ChartStyle::dark()));
+        assert!(drawn.is_ok());
+        assert!(svg.contains("Time (local)"));
+    }
+}
+
+mod hit {
+    use super::*;
+
+    fn geometry() -> ChartGeometry {
+        ChartGeometry {
+            plot: PixelRect {
+                left: 100,
+                top: 10,
+                right: 300,
+                bottom: 210,
+            },
+            x_range: (0.0, 1000.0),
+            y_range: (0.0, 50.0),
+            regions: vec![
+                HitRegion {
+                    axis: Axis::X,
+                    from: 100,
+                    to: 200,
+                    target: HitTarget::Bucket(0),
+                },
+                HitRegion {
+                    axis: Axis::X,
+                    from: 200,
+                    to: 300,
+                    target: HitTarget::Bucket(1),
+                },
+            ],
+        }
+    }
+
+    fn check(px: i32, py: i32, expected: Option<(f64, f64, Option<HitTarget>)>) {
+        let got = geometry().hit(px, py).map(|h| (h.x, h.y, h.target));
+        assert_eq!(got, expected, "({px}, {py})");
+    }
+
+    #[test]
+    fn pixels_map_linearly_to_data_and_regions() {
+        check(100, 210, Some((0.0, 0.0, Some(HitTarget::Bucket(0)))));
+        check(200, 110, Some((500.0, 25.0, Some(HitTarget::Bucket(1)))));
+        check(199, 10, Some((495.0, 50.0, Some(HitTarget::Bucket(0)))));
+        check(300, 10, Some((1000.0, 50.0, None))); // the right edge is past the last band
+        check(99, 110, None);
+        check(150, 211, None);
+        assert_eq!(geometry().to_pixel(500.0, 25.0), (200, 110));
+    }
+
+    #[test]
+    fn drawn_charts_hit_their_buckets_and_trunks() {
+        let a = fixture();
+        let charts = all_charts(&a);
+        for (name, _, drawn) in &charts[..2] {
+            let geo = drawn.as_ref().expect("drawn");
+            assert_eq!(geo.regions.len(), 3, "{name}");
+            for (i, r) in geo.regions.iter().enumerate() {
+                let mid = (r.from + r.to) / 2;
+                let y = (geo.plot.top + geo.plot.bottom) / 2;
+                assert_eq!(
+                    geo.hit(mid, y).and_then(|h| h.target),
+                    Some(HitTarget::Bucket(i)),
+                    "{name}"
+                );
+            }
+            // The x of a bucket's middle pixel lies inside the bucket.
+            let (x, _) = geo
+                .to_data((geo.regions[1].from + geo.regions[1].to) / 2, geo.plot.top)
+                .expect("inside");
+            assert!((utc("2024-03-05T11:00:00Z").timestamp() as f64
+                ..utc("2024-03-05T12:00:00Z").timestamp() as f64)
+                .contains(&x));
+        }
+        let geo = charts[3].2.as_ref().expect("drawn");
+        let ids: Vec<HitTarget> = geo.regions.iter().map(|r| r.target.clone()).collect();
+        assert_eq!(
+            ids,
+            [HitTarget::Trunk("A".into()), HitTarget::Trunk("B".into())]
+        ); // worst first
+        let top = &geo.regions[0];
+        assert!(top.from < geo.regions[1].from, "worst trunk on top");
+        let x = (geo.plot.left + geo.plot.right) / 2;
+        assert_eq!(
+            geo.hit(x, (top.from + top.to) / 2).and_then(|h| h.target),
+            Some(HitTarget::Trunk("A".into()))
+        );
+    }
+}
+
+mod thinning {
+    use super::*;
+
+    fn check(points: &[(f64, f64)], width_px: u32, expected: &[(f64, f64)]) {
+        let x_range = (0.0, 10.0);
+        assert_eq!(
+            thin_min_max(points, x_range, width_px),
+            expected,
+            "{points:?} in {width_px} px"
+        );
+    }
+
+    #[test]
+    fn keeps_min_and_max_per_column_in_order() {
+        let pts = [
+            (0.0, 5.0),
+            (1.0, 9.0),
+            (2.0, 1.0),
+            (3.0, 4.0),
+            (6.0, 2.0),
+            (7.0, 3.0),
+        ];
+        // 2 columns of 5 units: [0,5) keeps 9 and 1 in their order; [5,10) keeps 2 and 3.
+        check(&pts, 2, &[(1.0, 9.0), (2.0, 1.0), (6.0, 2.0), (7.0, 3.0)]);
+        // Wide enough: nothing dropped.
+        check(&pts, 10, &pts);
+        check(&[], 100, &[]);
+        check(&[(5.0, 1.0)], 0, &[(5.0, 1.0)]);
+        check(&[(1.0, 3.0), (1.1, 3.0)], 1, &[(1.0, 3.0)]); // equal values: one point
+    }
+
+    #[test]
+    fn many_points_become_two_per_pixel_and_spikes_survive() {
+        let mut pts: Vec<(f64, f64)> = (0..10_000).map(|i| (i as f64 / 1000.0, 1.0)).collect();
+        pts[4321].1 = 1_000.0;
+        let out = thin_min_max(&pts, (0.0, 10.0), 100);
+        assert!(out.len() <= 200, "{}", out.len());
+        assert!(out.contains(&(4.321, 1_000.0)));
+        assert!(out.windows(2).all(|w| w[0].0 <= w[1].0));
+    }
+}
+
+mod text_alternatives {
+    use super::*;
+
+    fn check(got: String, expected: &str) {
+        assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn summaries() {
+        let a = fixture();
+        let tz = TimeZoneMode::Utc;
+        // p95 per bucket: 10:00 [155, 310] → 302.25; 11:00 [380]; 12:00 [1010] > 800.
+        check(
+            summary_latency(&LatencyData { buckets: &a.buckets, slo_ms: Some(800), tz }),
+            "p95 total latency peaked at 1010 ms at 12:00 on Mar 05; SLO 800 ms exceeded in 1 of 3 hours.",
+        );
+        check(
+            summary_volume(&VolumeData { buckets: &a.buckets, tz }),
+            "5 calls: 3 connected (60.0%), 1 disconnected (20.0%), 1 failed (20.0%); busiest hour 10:00 on Mar 05 with 2 calls.",
+        );
+        // totals [155, 310, 380, 1010]: p50 h=1.5 → 345; p95 h=2.85 → 1010 − 630·0.15 = 915.5
+        // (915.4999… in f64, so 915); p99 h=2.97 → 991.1. p99.9 = 1008.1 → 20 ms bins from
+        // 140 to 1020, so nothing overflows and the sentence has no tail clause.
+        check(
+            summary_distribution(&DistributionData {
+                distribution: &a.distribution,
+                total: &a.latency.total,
+            }),
+            "Total latency of 4 calls: median 345 ms, p95 915 ms, p99 991 ms.",
+        );
+        // A: totals [310, 1010] → p95 h=0.95 → 1010 − 700·0.05 = 975; carrier [80, 100] → 99;
+        // AI [200, 900] → 865; gateway [10, 30] → 29.
+        check(
+            summary_trunks(&TrunkData { rows: &a.trunks, max_rows: 10 }),
+            "Worst of 2 trunks by p95 total latency: A at 975 ms (Carrier 99 ms, AI 865 ms, Gateway 29 ms at p95).",
+        );
+        let empty = analysis_of(&[]);
+        check(
+            summary_trunks(&TrunkData {
+                rows: &empty.trunks,
+                max_rows: 10,
+            }),
+            "No calls in this range.",
+        );
+    }
+
+    #[test]
+    fn tables() {
+        let a = fixture();
+        let tz = TimeZoneMode::Utc;
+        let t = table_latency(&LatencyData {
+            buckets: &a.buckets,
+            slo_ms: Some(800),
+            tz,
+        });
+        assert_eq!(t.headers[0], "Time (UTC)");
+        assert_eq!(t.rows.len(), 3);
+        assert_eq!(
+            t.rows[2][..4],
+            ["12:00 on Mar 05", "1", "1010 ms", "1010 ms"]
+        );
+        let t = table_volume(&VolumeData {
+            buckets: &a.buckets,
+            tz,
+        });
+        assert_eq!(
+            t.headers,
+            ["Time (UTC)", "Connected", "Disconnected", "Failed", "Total"]
+        );
+        assert_eq!(t.rows[1], ["11:00 on Mar 05", "1", "0", "1", "2"]);
+        let t = table_trunks(&TrunkData {
+            rows: &a.trunks,
+            max_rows: 10,
+        });
+        assert_eq!(t.rows[0][..3], ["A", "3", "33.3%"]);
+        assert_eq!(t.headers.len(), 3 + 8);
+        let t = table_distribution(&DistributionData {
+            distribution: &a.distribution,
+            total: &a.latency.total,
+        });
+        assert_eq!(t.rows.last().map(|r| r[2].as_str()), Some("100.0%"));
+    }
+}
