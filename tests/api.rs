@@ -207,7 +207,10 @@ fn parses_page_urls() {
             ..base.clone()
         },
     );
-    check_url("from=yesterday", base);
+    check_url("from=yesterday", base.clone());
+    check_url("slo=650", CallQuery { slo_ms: Some(650), ..base.clone() });
+    check_url("slo=0&slo=abc", base.clone());
+    check_url("slo=600001", base);
 }
 
 #[test]
@@ -296,14 +299,16 @@ fn arb_query() -> impl Strategy<Value = CallQuery> {
     ];
     let size = prop::sample::select(PageSize::ALL.to_vec());
     let tz = prop::sample::select(vec![TimeZoneMode::Local, TimeZoneMode::Utc]);
-    (status, trunk, range, 1u32..100_000, size, tz).prop_map(
-        |(status, trunk_id, range, page, page_size, tz)| CallQuery {
+    let slo = prop::option::of(1u32..=600_000);
+    (status, trunk, range, 1u32..100_000, size, tz, slo).prop_map(
+        |(status, trunk_id, range, page, page_size, tz, slo_ms)| CallQuery {
             status,
             trunk_id,
             range,
             page,
             page_size,
             tz,
+            slo_ms,
         },
     )
 }

@@ -201,10 +201,15 @@ pub struct CallQuery {
     pub page_size: PageSize,
     /// Display time zone.
     pub tz: TimeZoneMode,
+    /// The user's SLO on total latency in ms; `None` takes the analytics default.
+    pub slo_ms: Option<u32>,
 }
 
 /// Longest trunk id accepted from a URL; real ids are far shorter.
 const MAX_TRUNK_LEN: usize = 128;
+
+/// Largest SLO accepted from a URL: ten minutes of latency is already absurd.
+pub const MAX_SLO_MS: u32 = 600_000;
 
 impl CallQuery {
     /// The default view: everything, first page, 20 rows, local time.
@@ -239,6 +244,12 @@ impl CallQuery {
                         .ok()
                         .and_then(PageSize::from_rows)
                         .unwrap_or_default()
+                }
+                "slo" => {
+                    q.slo_ms = value
+                        .parse()
+                        .ok()
+                        .filter(|ms| (1..=MAX_SLO_MS).contains(ms))
                 }
                 "tz" => {
                     q.tz = if value == "utc" {
@@ -293,6 +304,9 @@ impl CallQuery {
         }
         if self.tz == TimeZoneMode::Utc {
             out.append_pair("tz", "utc");
+        }
+        if let Some(ms) = self.slo_ms {
+            out.append_pair("slo", &ms.to_string());
         }
         out.finish()
     }
@@ -385,11 +399,12 @@ impl CallQuery {
         self.status.is_some() || self.trunk_id.is_some() || self.range != DateRange::All
     }
 
-    /// The view with every filter cleared, keeping page size and time zone.
+    /// The view with every filter cleared, keeping page size, time zone and SLO.
     pub fn cleared(&self) -> Self {
         CallQuery {
             page_size: self.page_size,
             tz: self.tz,
+            slo_ms: self.slo_ms,
             ..CallQuery::new()
         }
     }

@@ -1,0 +1,145 @@
+//! The call list: a page of calls with its pager, banners and detail panel.
+//!
+//! The page request is started by an effect, not a `LocalResource`, so that the list
+//! owns a [`RequestSlot`]: a newer selection aborts the older request on the wire, and
+//! a result arriving for an aborted request is dropped. The rows on screen change only
+//! when the new page has arrived (no blank flash while the next page loads).
+
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{ApiError, Call, CallQuery, CallsPage};
+use crate::app::AppState;
+use crate::client::{RequestSlot, RetryNotice};
+use crate::components::{CallTable, DetailPanel, ErrorBanner, Pager, RetryBanner, ViewClock};
+use crate::perf;
+
+/// What the list shows and what it is waiting for.
+#[derive(Clone, Default, PartialEq)]
+struct ListState {
+    /// The last page that arrived, and the view it belongs to.
+    shown: Option<(CallQuery, CallsPage)>,
+    /// A request is in flight.
+    loading: bool,
+    /// The last request failed.
+    error: Option<ApiError>,
+}
+
+/// The list of calls for `query`.
+#[component]
+pub fn CallList(
+    /// The current view.
+    query: Memo<CallQuery>,
+    /// Move to another view (pager, "clear filters").
+    #[prop(into)]
+    on_change: Callback<CallQuery>,
+    /// The view's clock.
+    clock: ViewClock,
+    /// Receives every trunk seen in calls (feeds the trunk filter's fallback).
+    seen_trunks: RwSignal<BTreeSet<String>>,
+    /// Set while a page request is in flight.
+    busy: RwSignal<bool>,
+) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let list = RwSignal::new(ListState::default());
+    let retry_notice = RwSignal::new(None::<RetryNotice>);
+    let selected = RwSignal::new(None::<Call>);
+    let slot = StoredValue::new_local(RequestSlot::default());
+
+    Effect::new(move |_| {
+        let q = query.get();
+        let now = clock.now.get();
+        let Some(client) = state.client.get() else {
+            return;
+        };
+        let signal = slot.with_value(RequestSlot::begin);
+        list.update(|s| {
+            s.loading = true;
+            s.error = None;
+        });
+        busy.set(true);
+        perf::start("dashboard:rows");
+        spawn_local(async move {
+            let notify = move |n: Option<RetryNotice>| retry_notice.set(n);
+            let result = client.calls(&q, now, &signal, &notify).await;
+            match result {
+                Err(ApiError::Aborted) => return,
+                Ok(page) => {
+                    seen_trunks.update(|seen| {
+                        for c in &page.calls {
+                            if !seen.contains(&c.trunk_id) {
+                                seen.insert(c.trunk_id.clone());
+                            }
+                        }
+                    });
+                    list.set(ListState {
+                        shown: Some((q, page)),
+                        loading: false,
+                        error: None,
+                    });
+                    perf::measure_after_paint("dashboard:rows");
+                }
+                Err(e) => {
+                    if let ApiError::Unauthorized { message } = &e {
+                        state.key_rejected(message.clone());
+                    }
+                    list.update(|s| {
+                        s.loading = false;
+                        s.error = Some(e);
+                    });
+                }
+            }
+            busy.set(false);
+        });
+    });
+    on_cleanup(move || slot.with_value(RequestSlot::cancel));
+
+    let page_of = move |f: fn(&CallsPage) -> u64| {
+        Signal::derive(move || list.with(|s| s.shown.as_ref().map(|(_, p)| f(p)).unwrap_or(0)))
+    };
+    let calls = Signal::derive(move || {
+        list.with(|s| s.shown.as_ref().map(|(_, p)| p.calls.clone()).unwrap_or_default())
+    });
+    let total = page_of(|p| p.pagination.total);
+    let shown = page_of(|p| p.calls.len() as u64);
+    // The pager shows the page of the rows on screen, not the one being fetched.
+    let shown_page = Signal::derive(move || {
+        list.with(|s| s.shown.as_ref().map(|(q, _)| q.page))
+            .unwrap_or_else(|| query.with(|q| q.page))
+    });
+    let page_size = Signal::derive(move || query.with(|q| q.page_size));
+    let tz = Signal::derive(move || query.with(|q| q.tz));
+    let first_load = Signal::derive(move || list.with(|s| s.shown.is_none() && s.error.is_none()));
+    let empty = move || {
+        list.with(|s| !s.loading && s.shown.as_ref().is_some_and(|(_, p)| p.calls.is_empty()))
+    };
+
+    view! {
+        {move || retry_notice.get().map(|n| view! { <RetryBanner notice=n /> })}
+        {move || list.with(|s| s.error.clone()).map(|e| view! {
+            <ErrorBanner error=e on_retry=move |_| clock.refresh() />
+        })}
+        <Show when=move || !empty() fallback=move || view! {
+            <div class="empty card">
+                <h2>"No calls match these filters"</h2>
+                <p class="muted">"Widen the date range or clear the filters."</p>
+                <button type="button" class="btn btn-primary"
+                    disabled=move || !query.with(CallQuery::has_filters)
+                    on:click=move |_| on_change.run(query.get_untracked().cleared())>
+                    "Clear filters"
+                </button>
+            </div>
+        }>
+            <CallTable calls=calls tz=tz skeleton=first_load
+                on_select=move |c| selected.set(Some(c)) />
+        </Show>
+        <Pager total=total shown=shown page=shown_page page_size=page_size
+            on_page=move |p| on_change.run(query.get_untracked().with_page(p))
+            on_size=move |size| on_change.run(query.get_untracked().with_filters(|q| q.page_size = size)) />
+        {move || selected.get().map(|c| view! {
+            <DetailPanel call=c tz=tz on_close=move |_| selected.set(None) />
+        })}
+    }
+}

@@ -1,0 +1,35 @@
+//! [`ViewClock`]: the moment a view's relative ranges are measured from.
+
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+
+use crate::api::CallQuery;
+
+/// "Now" for a view: fixed when the filters change or the user refreshes, so paging
+/// through "last 24 h" neither skips nor repeats calls as time passes.
+#[derive(Clone, Copy)]
+pub struct ViewClock {
+    /// The anchor instant.
+    pub now: Memo<DateTime<Utc>>,
+    /// Bumped by "Refresh" and "Retry": moves the anchor and refetches.
+    pub reload: RwSignal<u32>,
+}
+
+impl ViewClock {
+    /// A clock that moves when `query`'s filters change or [`ViewClock::refresh`] is called.
+    pub fn new(query: Memo<CallQuery>) -> Self {
+        let reload = RwSignal::new(0u32);
+        let filters = Memo::new(move |_| query.with(|q| (q.status, q.trunk_id.clone(), q.range)));
+        let now = Memo::new(move |_| {
+            filters.track();
+            reload.track();
+            Utc::now()
+        });
+        ViewClock { now, reload }
+    }
+
+    /// Moves the anchor to now and refetches.
+    pub fn refresh(&self) {
+        self.reload.update(|n| *n += 1);
+    }
+}

@@ -1,0 +1,116 @@
+//! Runs a [`GatherPlan`]: every page of a frozen query, a few requests at a time.
+//!
+//! Pages already fetched for the same query are reused from a [`PageCache`], so going
+//! back to a filter, or resuming a cancelled gather, does not ask the API again. All
+//! requests share one `AbortSignal`: aborting it (a filter changed, or Cancel) stops
+//! every request in flight at once.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use chrono::{DateTime, Utc};
+use futures::stream::{self, StreamExt};
+use web_sys::AbortSignal;
+
+use crate::api::{ApiError, Call, CallQuery};
+use crate::client::{Client, RetryNotice};
+use crate::gather::{GatherOptions, GatherPlan, Progress};
+
+/// Most calls the cache keeps; past this it starts over (a simple, bounded policy).
+const CACHE_LIMIT: usize = 400_000;
+
+/// Pages fetched so far, keyed by the exact API query (filters, bounds and window).
+#[derive(Clone, Default)]
+pub struct PageCache(Rc<RefCell<HashMap<String, Rc<(Vec<Call>, u64)>>>>);
+
+impl PageCache {
+    fn get(&self, key: &str) -> Option<Rc<(Vec<Call>, u64)>> {
+        self.0.borrow().get(key).cloned()
+    }
+
+    fn put(&self, key: String, page: Rc<(Vec<Call>, u64)>) {
+        let mut map = self.0.borrow_mut();
+        let held: usize = map.values().map(|p| p.0.len()).sum();
+        if held + page.0.len() > CACHE_LIMIT {
+            map.clear();
+        }
+        map.insert(key, page);
+    }
+}
+
+/// The gathered set.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Gathered {
+    /// Calls in API order (newest first).
+    pub calls: Vec<Call>,
+    /// How much of the set they are.
+    pub progress: Progress,
+}
+
+/// Fetches one window through the cache: `(calls, total)`.
+async fn window(
+    client: &Client,
+    query: &CallQuery,
+    now: DateTime<Utc>,
+    (offset, limit): (u64, u32),
+    cache: &PageCache,
+    signal: &AbortSignal,
+    notify: &dyn Fn(Option<RetryNotice>),
+) -> Result<Rc<(Vec<Call>, u64)>, ApiError> {
+    let key = query.api_query_window(now, limit, offset);
+    if let Some(hit) = cache.get(&key) {
+        return Ok(hit);
+    }
+    let page = client
+        .calls_window(query, now, limit, offset, signal, notify)
+        .await?;
+    let entry = Rc::new((page.calls, page.pagination.total));
+    cache.put(key, entry.clone());
+    Ok(entry)
+}
+
+/// Gathers every call of `query` (which should be [`CallQuery::frozen`]), reporting
+/// progress after each page. A cancelled gather keeps its pages in `cache`, so
+/// resuming it fetches only what is missing.
+#[allow(clippy::too_many_arguments)]
+pub async fn gather(
+    client: &Client,
+    query: &CallQuery,
+    now: DateTime<Utc>,
+    opts: GatherOptions,
+    cache: &PageCache,
+    signal: &AbortSignal,
+    on_progress: &dyn Fn(Progress),
+    notify: &dyn Fn(Option<RetryNotice>),
+) -> Result<Gathered, ApiError> {
+    let page = opts.page.clamp(1, 100);
+    let first = window(client, query, now, (0, page), cache, signal, notify).await?;
+    let total = first.1;
+    let plan = GatherPlan::new(total, &opts, true);
+    let mut pages: Vec<Option<Rc<(Vec<Call>, u64)>>> = vec![None; plan.windows.len()];
+    let mut progress = Progress {
+        fetched: (first.0.len() as u64).min(plan.target),
+        target: plan.target,
+        total,
+    };
+    on_progress(progress);
+    let mut results = stream::iter(plan.windows.iter().copied().enumerate())
+        .map(|(i, w)| async move {
+            (i, window(client, query, now, w, cache, signal, notify).await)
+        })
+        .buffer_unordered(opts.concurrency.max(1));
+    while let Some((i, result)) = results.next().await {
+        let got = result?;
+        progress.fetched += got.0.len() as u64;
+        pages[i] = Some(got);
+        on_progress(progress);
+    }
+    let mut calls = Vec::with_capacity(plan.target as usize);
+    calls.extend(first.0.iter().take(plan.target as usize).cloned());
+    for p in pages.into_iter().flatten() {
+        calls.extend(p.0.iter().cloned());
+    }
+    progress.fetched = calls.len() as u64;
+    Ok(Gathered { calls, progress })
+}
