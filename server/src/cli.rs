@@ -1,0 +1,182 @@
+//! The command line: `demo`, `api`, `serve` and `generate`.
+
+use crate::auth::DEMO_KEY;
+use crate::faults::Fault;
+use clap::{Args, Parser, Subcommand};
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+/// Default database of `demo` and `api`, relative to the working directory.
+pub const DEFAULT_DB: &str = "target/demo/calls.db";
+/// Default number of generated calls.
+pub const DEFAULT_CALLS: u64 = 20_000;
+/// Default generator seed.
+pub const DEFAULT_SEED: u64 = 42;
+/// Default per-key limit of `api`, requests per minute.
+pub const DEFAULT_API_RATE_LIMIT: u32 = 600;
+/// Default per-key limit of `demo` (the dashboard pages through whole filtered sets).
+pub const DEFAULT_DEMO_RATE_LIMIT: u32 = 6_000;
+/// The real service, where `serve` forwards `/v1` by default.
+pub const DEFAULT_UPSTREAM: &str = "https://api.telepathvoice.com/v1";
+
+/// Telepath call dashboard server: the local API, the site server and the key-injecting
+/// proxy. Once listening, prints one line `listening on http://ADDR:PORT` to stdout.
+#[derive(Debug, Parser)]
+#[command(name = "dashboard-server", version)]
+pub struct Cli {
+    /// What to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the database if needed, serve the dashboard (dist/) and the local API on
+    /// one port; the browser needs no key.
+    Demo(DemoArgs),
+    /// Serve only the local API, with CORS for any origin; clients must send the key.
+    Api(ApiArgs),
+    /// Production: serve dist/ and proxy /v1 to the real API, adding the key from
+    /// TELEPATH_API_KEY or --key-file.
+    Serve(ServeArgs),
+    /// Write a database of generated calls and exit (for benchmarks).
+    Generate(GenerateArgs),
+}
+
+/// Where the generated database lives and what it holds.
+#[derive(Debug, Clone, Args)]
+pub struct DataArgs {
+    /// SQLite database file; created (with parent directories) if missing.
+    #[arg(long, value_name = "PATH", default_value = DEFAULT_DB)]
+    pub db: PathBuf,
+    /// Calls to generate [default: 20000]. An existing database made with another
+    /// number is regenerated; without this flag any existing database is used.
+    #[arg(long, value_name = "N")]
+    pub calls: Option<u64>,
+    /// Generator seed [default: 42]; same rule as --calls.
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// End of the 14-day history, RFC 3339 [default: the current minute]; same rule.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+    pub now: Option<i64>,
+    /// Recreate the database even if it exists.
+    #[arg(long)]
+    pub fresh: bool,
+}
+
+/// Options of the local API (shared by `demo` and `api`).
+#[derive(Debug, Clone, Args)]
+pub struct ApiOptions {
+    /// The key clients send as `Authorization: Bearer <key>`.
+    #[arg(long, value_name = "KEY", default_value = DEMO_KEY)]
+    pub key: String,
+    /// Requests per minute per key; 0 = unlimited [default: 600 for api, 6000 for demo].
+    #[arg(long, value_name = "N")]
+    pub rate_limit: Option<u32>,
+    /// Inject a fault, e.g. `500:rate=0.2`, `slow:delay_ms=300`, `429:retry_after=5`,
+    /// `truncated`, `malformed`, `drift:path=/v1/calls`, `503:count=3` (repeatable).
+    #[arg(long = "fault", value_name = "SPEC")]
+    pub faults: Vec<Fault>,
+    /// Mount /__faults to read (GET), replace (PUT/POST) and clear (DELETE) faults at
+    /// run time.
+    #[arg(long)]
+    pub fault_control: bool,
+}
+
+/// `demo` flags.
+#[derive(Debug, Clone, Args)]
+pub struct DemoArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub addr: IpAddr,
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// The built dashboard.
+    #[arg(long, value_name = "DIR", default_value = "dist")]
+    pub dist: PathBuf,
+    /// Extra CSP connect-src sources (repeatable).
+    #[arg(long, value_name = "SOURCE")]
+    pub connect_src: Vec<String>,
+    /// Database.
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// API behaviour.
+    #[command(flatten)]
+    pub api: ApiOptions,
+}
+
+/// `api` flags.
+#[derive(Debug, Clone, Args)]
+pub struct ApiArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub addr: IpAddr,
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = 8081)]
+    pub port: u16,
+    /// Database.
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// API behaviour.
+    #[command(flatten)]
+    pub api: ApiOptions,
+}
+
+/// `serve` flags. The key is never a flag: it comes from `TELEPATH_API_KEY` or a file.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub addr: IpAddr,
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// The built dashboard.
+    #[arg(long, value_name = "DIR", default_value = "dist")]
+    pub dist: PathBuf,
+    /// Where /v1 is forwarded.
+    #[arg(long, value_name = "URL", default_value = DEFAULT_UPSTREAM)]
+    pub upstream: String,
+    /// File holding the API key (else the TELEPATH_API_KEY environment variable).
+    #[arg(long, value_name = "PATH")]
+    pub key_file: Option<PathBuf>,
+    /// No proxy: config.json says key_mode "direct" and the browser calls --api-base
+    /// with the key its user enters.
+    #[arg(long)]
+    pub direct: bool,
+    /// With --direct: the API base URL the browser calls [default: --upstream].
+    #[arg(long, value_name = "URL")]
+    pub api_base: Option<String>,
+    /// Extra CSP connect-src sources (repeatable).
+    #[arg(long, value_name = "SOURCE")]
+    pub connect_src: Vec<String>,
+    /// Upstream timeout in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub timeout: u64,
+}
+
+/// `generate` flags.
+#[derive(Debug, Clone, Args)]
+pub struct GenerateArgs {
+    /// Database file to write (replaced if it exists).
+    #[arg(long, value_name = "PATH")]
+    pub db: PathBuf,
+    /// Number of calls.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_CALLS)]
+    pub calls: u64,
+    /// Generator seed.
+    #[arg(long, value_name = "S", default_value_t = DEFAULT_SEED)]
+    pub seed: u64,
+    /// End of the 14-day history, RFC 3339 [default: the current minute].
+    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+    pub now: Option<i64>,
+}
+
+/// Parses `--now` (RFC 3339) into Unix seconds.
+fn parse_now(s: &str) -> Result<i64, String> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .map(|dt| dt.timestamp())
+        .map_err(|e| format!("expected an RFC 3339 time such as 2024-03-15T12:00:00Z: {e}"))
+}

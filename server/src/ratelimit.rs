@@ -1,0 +1,131 @@
+//! Per-key fixed-window rate limiting and the `X-RateLimit-*` headers.
+//!
+//! Windows are aligned to the wall-clock minute: `X-RateLimit-Reset` is the Unix second
+//! at which the current minute ends. Requests without a valid key share one
+//! "anonymous" bucket, so guessing keys is limited too. A limit of 0 means unlimited;
+//! the headers are still sent, with `X-RateLimit-Limit` and `-Remaining` at 4294967295.
+
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// `X-RateLimit-Limit`.
+pub const LIMIT: HeaderName = HeaderName::from_static("x-ratelimit-limit");
+/// `X-RateLimit-Remaining`.
+pub const REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
+/// `X-RateLimit-Reset`.
+pub const RESET: HeaderName = HeaderName::from_static("x-ratelimit-reset");
+
+/// Which budget a request draws from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Bucket {
+    /// Requests carrying the valid key (or, in demo mode, no key).
+    Key,
+    /// Everything else.
+    Anonymous,
+}
+
+/// The outcome of one check, with the values for the headers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decision {
+    /// May the request proceed?
+    pub allowed: bool,
+    /// Requests per minute (`u32::MAX` when unlimited).
+    pub limit: u32,
+    /// Requests left in this window after this one.
+    pub remaining: u32,
+    /// Unix second at which the window ends.
+    pub reset: i64,
+    /// Seconds until the window ends (at least 1), for `Retry-After`.
+    pub retry_after: u64,
+}
+
+impl Decision {
+    /// Adds the `X-RateLimit-*` headers unless the response already set them.
+    pub fn apply(&self, headers: &mut HeaderMap) {
+        for (name, value) in [
+            (LIMIT, u64::from(self.limit)),
+            (REMAINING, u64::from(self.remaining)),
+        ] {
+            headers
+                .entry(name)
+                .or_insert_with(|| HeaderValue::from(value));
+        }
+        headers
+            .entry(RESET)
+            .or_insert_with(|| HeaderValue::from(self.reset));
+    }
+}
+
+/// Counts requests per bucket per minute.
+#[derive(Debug)]
+pub struct RateLimiter {
+    limit: u32,
+    windows: Mutex<HashMap<Bucket, (i64, u32)>>,
+}
+
+impl RateLimiter {
+    /// A limiter allowing `per_minute` requests per bucket (0 = unlimited).
+    pub fn new(per_minute: u32) -> Self {
+        RateLimiter {
+            limit: per_minute,
+            windows: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Counts one request at Unix time `now` and says whether it may proceed.
+    pub fn check(&self, bucket: Bucket, now: i64) -> Decision {
+        let window = now.div_euclid(60);
+        let reset = (window + 1) * 60;
+        let retry_after = u64::try_from(reset - now).unwrap_or(1).max(1);
+        if self.limit == 0 {
+            return Decision {
+                allowed: true,
+                limit: u32::MAX,
+                remaining: u32::MAX,
+                reset,
+                retry_after,
+            };
+        }
+        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = windows.entry(bucket).or_insert((window, 0));
+        if entry.0 != window {
+            *entry = (window, 0);
+        }
+        let allowed = entry.1 < self.limit;
+        if allowed {
+            entry.1 += 1;
+        }
+        Decision {
+            allowed,
+            limit: self.limit,
+            remaining: self.limit - entry.1,
+            reset,
+            retry_after,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_counts_and_resets() {
+        let rl = RateLimiter::new(2);
+        let t = 1_700_000_080; // 40 s into a minute
+        let a = rl.check(Bucket::Key, t);
+        assert!(a.allowed && a.remaining == 1 && a.reset == 1_700_000_100);
+        assert!(rl.check(Bucket::Key, t).allowed);
+        let c = rl.check(Bucket::Key, t + 1);
+        assert!(!c.allowed && c.remaining == 0 && c.retry_after == 19);
+        assert!(rl.check(Bucket::Anonymous, t).allowed);
+        assert!(rl.check(Bucket::Key, t + 20).allowed);
+    }
+
+    #[test]
+    fn zero_is_unlimited() {
+        let rl = RateLimiter::new(0);
+        assert!((0..1000).all(|_| rl.check(Bucket::Key, 0).allowed));
+    }
+}
