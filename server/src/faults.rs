@@ -341,15 +341,16 @@ async fn alter_ok(resp: Response, f: impl FnOnce(Bytes) -> Option<Bytes>) -> Res
     Response::from_parts(parts, Body::from(new))
 }
 
-/// Drifts one call object in place, the `i`-th of its page.
-fn drift_call(call: &mut Value, i: usize) {
+/// Drifts one call object in place: always extra fields, optionally a `null`
+/// end_time and an unknown status.
+fn drift_call(call: &mut Value, null_end: bool, unknown_status: bool) {
     let Some(obj) = call.as_object_mut() else {
         return;
     };
-    if i.is_multiple_of(3) {
+    if null_end {
         obj.insert("end_time".into(), Value::Null);
     }
-    if i % 4 == 1 {
+    if unknown_status {
         obj.insert("status".into(), json!("ringing"));
     }
     obj.insert("recording_url".into(), Value::Null);
@@ -367,10 +368,10 @@ fn drift(value: &mut Value) {
     };
     if let Some(Value::Array(calls)) = obj.get_mut("calls") {
         for (i, call) in calls.iter_mut().enumerate() {
-            drift_call(call, i);
+            drift_call(call, i.is_multiple_of(3), i % 4 == 1);
         }
     } else if obj.contains_key("turns") {
-        drift_call(value, 0);
+        drift_call(value, true, true);
         return;
     }
     if let Some(Value::Object(p)) = obj.get_mut("pagination") {
