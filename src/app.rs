@@ -6,7 +6,8 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::client::{load_site_config, Client, Connection, KeyMode, SiteConfig};
-use crate::components::{CallsPage, ConnectPanel, ThemeToggle};
+use crate::components::{AnalyticsPage, CallsPage, ConnectPanel, ReportPage, ThemeChoice, ThemeToggle};
+use crate::gatherer::PageCache;
 use crate::storage;
 
 /// App-wide state every page reads through `use_context`.
@@ -70,6 +71,9 @@ pub fn App() -> impl IntoView {
         config_problem: RwSignal::new(None),
     };
     provide_context(state);
+    provide_context(ThemeChoice(RwSignal::new(storage::theme())));
+    // Pages fetched for statistics are shared by the analytics view and the report.
+    provide_context(StoredValue::new_local(PageCache::default()));
 
     spawn_local(async move {
         let config = match load_site_config().await {
@@ -111,6 +115,11 @@ pub fn App() -> impl IntoView {
                     <span class="brand-mark" aria-hidden="true"></span>
                     <span>"Telepath "<strong>"Call Analytics"</strong></span>
                 </a>
+                <nav class="views" aria-label="Views">
+                    <ViewLink href="./" label="Calls" />
+                    <ViewLink href="analytics" label="Analytics" />
+                    <ViewLink href="report" label="Daily report" />
+                </nav>
                 <div class="topbar-actions">
                     <Show when=move || state.is_direct() && state.client.with(Option::is_some)>
                         <span class="conn" title="API base">
@@ -135,10 +144,39 @@ pub fn App() -> impl IntoView {
                     (Some(_), Some(_)) => view! {
                         <Routes fallback=|| view! { <CallsPage /> }>
                             <Route path=path!("/") view=CallsPage />
+                            <Route path=path!("/analytics") view=AnalyticsPage />
+                            <Route path=path!("/report") view=ReportPage />
                         </Routes>
                     }.into_any(),
                 }}
             </main>
         </Router>
+    }
+}
+
+/// A link to a view that keeps the current filters (the query string) and marks
+/// itself as the current page.
+#[component]
+fn ViewLink(href: &'static str, label: &'static str) -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let target = move || {
+        // The daily report has its own parameters; the other views share the filters.
+        let search = location.search.get();
+        if href == "report" || search.is_empty() {
+            href.to_owned()
+        } else {
+            format!("{href}?{}", search.trim_start_matches('?'))
+        }
+    };
+    let current = move || {
+        let path = location.pathname.get();
+        let last = path.rsplit('/').next().unwrap_or_default();
+        match href {
+            "./" => last.is_empty(),
+            other => last == other,
+        }
+    };
+    view! {
+        <a class="view-link" href=target aria-current=move || current().then_some("page")>{label}</a>
     }
 }

@@ -124,3 +124,14 @@ fn trunk_choices_prefer_the_listed_trunks_and_keep_the_selected_one() {
     );
     assert!(trunk_choices(Some(&[]), [], None).is_empty());
 }
+
+#[test]
+fn day_bounds_cover_the_whole_day() {
+    use call_dashboard::format::day_bounds;
+    let day = chrono::NaiveDate::from_ymd_opt(2024, 3, 5).unwrap();
+    let (s, e) = day_bounds(day, TimeZoneMode::Utc).unwrap();
+    assert_eq!(s, Utc.with_ymd_and_hms(2024, 3, 5, 0, 0, 0).unwrap());
+    assert_eq!(e, Utc.with_ymd_and_hms(2024, 3, 5, 23, 59, 59).unwrap());
+    let (s, e) = day_bounds(day, TimeZoneMode::Local).unwrap();
+    assert!(e > s && (e - s).num_hours() >= 22);
+}

@@ -41,3 +41,24 @@ pub use table::Table;
 pub use thin::thin_min_max;
 pub use trunks::{draw_trunks, summary_trunks, table_trunks, TrunkData};
 pub use volume::{draw_volume, summary_volume, table_volume, VolumeData};
+
+/// Draws a chart into an SVG document of `width` × `height` pixels: what the browser
+/// puts on the page and what native tests read. An error still yields a (blank) SVG.
+pub fn render_svg(
+    width: u32,
+    height: u32,
+    draw: impl FnOnce(
+        &plotters::drawing::DrawingArea<plotters::prelude::SVGBackend<'_>, plotters::coord::Shift>,
+    ) -> Result<ChartGeometry, ChartError>,
+) -> (String, Result<ChartGeometry, ChartError>) {
+    use plotters::prelude::IntoDrawingArea;
+    let mut svg = String::new();
+    let result = {
+        let root = plotters::prelude::SVGBackend::with_string(&mut svg, (width, height))
+            .into_drawing_area();
+        let geometry = draw(&root);
+        let presented = root.present().map_err(ChartError::from);
+        geometry.and_then(|g| presented.map(|()| g))
+    };
+    (svg, result)
+}

@@ -4,6 +4,29 @@ use leptos::prelude::*;
 
 use crate::storage;
 
+/// The user's theme choice (`None` follows the system), shared through context so the
+/// charts can pick their palette.
+#[derive(Clone, Copy)]
+pub struct ThemeChoice(pub RwSignal<Option<String>>);
+
+impl ThemeChoice {
+    /// The choice from context, or one read from storage when none is provided.
+    pub fn use_context() -> Self {
+        use_context::<ThemeChoice>().unwrap_or_else(|| ThemeChoice(RwSignal::new(storage::theme())))
+    }
+
+    /// Whether the page is dark: the choice, else the system's preference.
+    pub fn is_dark(&self) -> bool {
+        match self.0.get().as_deref() {
+            Some("dark") => true,
+            Some(_) => false,
+            None => web_sys::window()
+                .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+                .is_some_and(|m| m.matches()),
+        }
+    }
+}
+
 fn apply(theme: Option<&str>) {
     let root = web_sys::window()
         .and_then(|w| w.document())
@@ -19,7 +42,7 @@ fn apply(theme: Option<&str>) {
 /// A button cycling system → light → dark.
 #[component]
 pub fn ThemeToggle() -> impl IntoView {
-    let theme = RwSignal::new(storage::theme());
+    let theme = ThemeChoice::use_context().0;
     Effect::new(move |_| apply(theme.get().as_deref()));
     let next = move |_| {
         let new = match theme.get_untracked().as_deref() {
@@ -36,7 +59,7 @@ pub fn ThemeToggle() -> impl IntoView {
         _ => "Theme: system",
     };
     view! {
-        <button type="button" class="btn btn-ghost" on:click=next title="Switch theme">
+        <button type="button" class="btn btn-ghost" id="theme-toggle" on:click=next title="Switch theme">
             {label}
         </button>
     }

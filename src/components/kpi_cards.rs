@@ -1,0 +1,43 @@
+//! The KPI cards: each value with its change against the previous period.
+
+use leptos::prelude::*;
+
+use crate::stats::{Analysis, Kpi, KpiDelta, Verdict};
+
+/// Nine cards over `current`; `deltas` (in `Kpi::ALL` order) where a previous period exists.
+#[component]
+pub fn KpiCards(
+    #[prop(into)] current: Signal<Option<std::sync::Arc<Analysis>>>,
+    #[prop(into)] deltas: Signal<Option<Vec<KpiDelta>>>,
+    /// "over 12,300 of 20,000 calls" when the set is incomplete.
+    #[prop(into)]
+    coverage: Signal<Option<String>>,
+) -> impl IntoView {
+    let card = move |i: usize, kpi: Kpi| {
+        let value = move || kpi.format(current.with(|a| a.as_ref().and_then(|a| kpi.value(a))));
+        let delta = move || deltas.with(|d| d.as_ref().and_then(|d| d.get(i).copied()));
+        let class = move || match delta().map(|d| d.verdict) {
+            Some(Verdict::Better) => "kpi-delta better",
+            Some(Verdict::Worse) => "kpi-delta worse",
+            _ => "kpi-delta",
+        };
+        view! {
+            <div class="kpi card" data-kpi=kpi.label()>
+                <div class="kpi-label">{kpi.label()}</div>
+                <div class="kpi-value">{value}</div>
+                <div class=class>
+                    {move || match delta() {
+                        Some(d) if d.verdict != Verdict::Unknown => format!("{} vs previous period", d.change_text()),
+                        _ => "no previous period".to_owned(),
+                    }}
+                </div>
+            </div>
+        }
+    };
+    view! {
+        <section class="kpis" aria-label="Key figures">
+            {Kpi::ALL.into_iter().enumerate().map(|(i, k)| card(i, k)).collect_view()}
+        </section>
+        {move || coverage.get().map(|c| view! { <p class="coverage banner banner-warn" role="status">{format!("Figures are {c} (the gathering cap).")}</p> })}
+    }
+}

@@ -1,0 +1,90 @@
+//! The per-trunk latency table ("trunk latency", the vendor's second job), sortable;
+//! a row sets the trunk filter.
+
+use leptos::prelude::*;
+
+use crate::format;
+use crate::stats::{sort_trunks, Segment, SortDir, TrunkColumn, TrunkRow, WORST_FIRST};
+
+fn ms(v: Option<f64>) -> String {
+    v.map(format::millis).unwrap_or_else(|| "–".to_owned())
+}
+
+/// Rows per trunk with p50/p95 per segment.
+#[component]
+pub fn TrunkTable(
+    #[prop(into)] rows: Signal<Vec<TrunkRow>>,
+    #[prop(into)] on_trunk: Callback<String>,
+) -> impl IntoView {
+    let sort = RwSignal::new(WORST_FIRST);
+    let sorted = Memo::new(move |_| {
+        let mut r = rows.get();
+        let (column, dir) = sort.get();
+        sort_trunks(&mut r, column, dir);
+        r
+    });
+    let columns: Vec<(TrunkColumn, String)> = [
+        (TrunkColumn::Trunk, "Trunk".to_owned()),
+        (TrunkColumn::Calls, "Calls".to_owned()),
+        (TrunkColumn::FailureShare, "Failed".to_owned()),
+    ]
+    .into_iter()
+    .chain(Segment::ALL.into_iter().flat_map(|s| {
+        [
+            (TrunkColumn::P50(s), format!("{} p50", s.label())),
+            (TrunkColumn::P95(s), format!("{} p95", s.label())),
+        ]
+    }))
+    .collect();
+    let header = move |(column, label): (TrunkColumn, String)| {
+        let aria = move || match sort.get() {
+            (c, SortDir::Asc) if c == column => "ascending",
+            (c, SortDir::Desc) if c == column => "descending",
+            _ => "none",
+        };
+        view! {
+            <th scope="col" aria-sort=aria class:num=column != TrunkColumn::Trunk>
+                <button type="button" class="th-sort" on:click=move |_| sort.update(|s| {
+                    *s = if s.0 == column {
+                        (column, if s.1 == SortDir::Desc { SortDir::Asc } else { SortDir::Desc })
+                    } else if column == TrunkColumn::Trunk {
+                        (column, SortDir::Asc)
+                    } else {
+                        (column, SortDir::Desc)
+                    };
+                })>{label}</button>
+            </th>
+        }
+    };
+    view! {
+        <section class="card trunk-table" id="trunks" aria-labelledby="trunks-title">
+            <h2 id="trunks-title">"Latency by trunk"</h2>
+            <div class="table-wrap">
+                <table class="calls">
+                    <thead><tr>{columns.into_iter().map(header).collect_view()}</tr></thead>
+                    <tbody>
+                        {move || sorted.get().into_iter().map(|r| {
+                            let id = r.trunk_id.clone();
+                            let pick = id.clone();
+                            let pick_key = id.clone();
+                            let attr = id.clone();
+                            view! {
+                                <tr class="row" tabindex="0" data-trunk=attr
+                                    on:click=move |_| on_trunk.run(pick.clone())
+                                    on:keydown=move |ev| if ev.key() == "Enter" { on_trunk.run(pick_key.clone()) }>
+                                    <td class="mono">{id}</td>
+                                    <td class="num">{format::thousands(r.calls)}</td>
+                                    <td class="num">{r.failure_share().map(format::percent).unwrap_or_else(|| "–".to_owned())}</td>
+                                    {Segment::ALL.into_iter().map(|s| view! {
+                                        <td class="num">{ms(*r.p50.get(s))}</td>
+                                        <td class="num">{ms(*r.p95.get(s))}</td>
+                                    }).collect_view()}
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
