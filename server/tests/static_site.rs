@@ -107,13 +107,16 @@ async fn precompressed_files_are_preferred() {
     assert!(header(&h, "content-type").starts_with("text/javascript"));
 }
 
+/// Request headers of a case.
+type Headers = [(&'static str, &'static str)];
+
 #[tokio::test]
 async fn spa_fallback_and_404s() {
     let s = demo().await;
     let html = [("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")];
     let (_, _, index) = fetch(&s, "/", &[]).await;
     // (path, headers, status, serves index.html)
-    let cases: [(&str, &[(&str, &str)], u16, bool); 6] = [
+    let cases: [(&str, &Headers, u16, bool); 6] = [
         ("/calls/call_abc123", &html, 200, true),
         ("/trunks", &html, 200, true),
         ("/calls/call_abc123", &[], 404, false),
