@@ -216,6 +216,7 @@ fn n(total: u64) -> String {
 
 #[wasm_bindgen_test]
 async fn first_page_shows_twenty_newest_calls_and_the_total() {
+    clear_faults().await;
     let expected = api_get("/calls?limit=20").await;
     let m = mount("");
     m.see_range(&format!("1–20 of {}", n(expected.pagination.total))).await;
@@ -230,6 +231,7 @@ async fn first_page_shows_twenty_newest_calls_and_the_total() {
 
 #[wasm_bindgen_test]
 async fn status_filter_changes_the_request_the_rows_and_the_url() {
+    clear_faults().await;
     let failed = api_get("/calls?limit=1&status=failed").await.pagination.total;
     let m = mount("");
     m.see_text("1–20 of").await;
@@ -250,6 +252,7 @@ async fn status_filter_changes_the_request_the_rows_and_the_url() {
 
 #[wasm_bindgen_test]
 async fn trunk_filter_narrows_rows_to_that_trunk() {
+    clear_faults().await;
     let first = api_get("/calls?limit=1").await;
     let trunk = first.calls[0].trunk_id.clone();
     let total = api_get(&format!("/calls?limit=1&trunk_id={trunk}")).await.pagination.total;
@@ -290,6 +293,7 @@ async fn custom_date_range_in_utc_is_sent_as_rfc3339() {
 
 #[wasm_bindgen_test]
 async fn preset_range_keeps_every_row_inside_the_window() {
+    clear_faults().await;
     let m = mount("range=24h&tz=utc");
     m.see_text("1–").await;
     let cutoff = chrono::Utc::now() - chrono::Duration::hours(24) - chrono::Duration::minutes(1);
@@ -307,6 +311,7 @@ async fn preset_range_keeps_every_row_inside_the_window() {
 
 #[wasm_bindgen_test]
 async fn paging_moves_the_range_and_keeps_rows_until_the_next_page_arrives() {
+    clear_faults().await;
     let total = api_get("/calls?limit=1").await.pagination.total;
     let m = mount("");
     m.see_range(&format!("1–20 of {}", n(total))).await;
@@ -324,6 +329,7 @@ async fn paging_moves_the_range_and_keeps_rows_until_the_next_page_arrives() {
 
 #[wasm_bindgen_test]
 async fn a_deep_link_restores_the_view() {
+    clear_faults().await;
     let failed = api_get("/calls?limit=10&offset=10&status=failed").await;
     let m = mount("status=failed&page=2&size=10&tz=utc");
     m.see_range(&format!("11–20 of {}", n(failed.pagination.total))).await;
@@ -338,6 +344,7 @@ async fn a_deep_link_restores_the_view() {
 
 #[wasm_bindgen_test]
 async fn a_row_opens_the_detail_panel_with_turns() {
+    clear_faults().await;
     let m = mount("status=connected");
     m.see_text("1–").await;
     m.all("tr.row")[0].click();
@@ -349,6 +356,7 @@ async fn a_row_opens_the_detail_panel_with_turns() {
 
 #[wasm_bindgen_test]
 async fn server_errors_show_a_banner_and_recover_on_retry() {
+    clear_faults().await;
     let m = mount("");
     m.see_text("1–20 of").await;
     set_faults(r#"[{"kind":"500","rate":1.0}]"#).await;
@@ -367,6 +375,7 @@ async fn server_errors_show_a_banner_and_recover_on_retry() {
 
 #[wasm_bindgen_test]
 async fn a_rate_limit_is_waited_out_with_a_notice() {
+    clear_faults().await;
     let m = mount("");
     m.see_text("1–20 of").await;
     set_faults(r#"[{"kind":"429","rate":1.0,"count":1,"retry_after":1,"path":"/v1/calls"}]"#).await;
@@ -379,6 +388,7 @@ async fn a_rate_limit_is_waited_out_with_a_notice() {
 
 #[wasm_bindgen_test]
 async fn unreadable_answers_are_errors_not_panics() {
+    clear_faults().await;
     for kind in ["malformed", "truncated"] {
         let m = mount("");
         m.see_text("1–20 of").await;
@@ -393,6 +403,7 @@ async fn unreadable_answers_are_errors_not_panics() {
 
 #[wasm_bindgen_test]
 async fn drifted_data_is_shown_as_given() {
+    clear_faults().await;
     let m = mount("");
     set_faults(r#"[{"kind":"drift","rate":1.0}]"#).await;
     m.click("[data-status=connected]");
@@ -405,6 +416,7 @@ async fn drifted_data_is_shown_as_given() {
 
 #[wasm_bindgen_test]
 async fn a_rejected_key_brings_the_connect_panel_back() {
+    clear_faults().await;
     let m = mount_with_key("", "sk_live_wrong");
     m.until("drop the client", 10, |m| m.state.client.with_untracked(Option::is_none)).await;
     let problem = m.state.auth_problem.get_untracked().unwrap_or_default();
@@ -413,6 +425,7 @@ async fn a_rejected_key_brings_the_connect_panel_back() {
 
 #[wasm_bindgen_test]
 async fn the_key_never_reaches_the_url_or_storage() {
+    clear_faults().await;
     let m = mount("status=failed");
     m.see_text("1–").await;
     let href = web_sys::window().unwrap().location().href().unwrap();

@@ -89,3 +89,26 @@ fn previous_period_has_the_same_length_just_before() {
     );
     assert_eq!(CallQuery::new().previous_period(now), None);
 }
+
+#[test]
+fn counts_scope_keeps_only_trunk_and_range() {
+    use call_dashboard::api::{PageSize, StatusFilter, TimeZoneMode};
+    let q = CallQuery {
+        status: Some(StatusFilter::Failed),
+        trunk_id: Some("conn_1".into()),
+        range: DateRange::Preset(Preset::Last7Days),
+        page: 9,
+        page_size: PageSize::Fifty,
+        tz: TimeZoneMode::Utc,
+        slo_ms: Some(500),
+    };
+    assert_eq!(
+        q.counts_scope(),
+        CallQuery {
+            trunk_id: Some("conn_1".into()),
+            range: DateRange::Preset(Preset::Last7Days),
+            ..CallQuery::new()
+        }
+    );
+    assert_eq!(q.with_page(2).counts_scope(), q.counts_scope());
+}

@@ -355,11 +355,13 @@ impl CallQuery {
         q
     }
 
-    /// The same filters, status dropped: what the per-status counts are taken over.
-    pub fn without_status(&self) -> Self {
+    /// What the per-status counts are taken over: this view's trunk and date range
+    /// only, so paging, page size, time zone and the status itself never refetch them.
+    pub fn counts_scope(&self) -> Self {
         CallQuery {
-            status: None,
-            ..self.clone()
+            trunk_id: self.trunk_id.clone(),
+            range: self.range,
+            ..CallQuery::new()
         }
     }
 

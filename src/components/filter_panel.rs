@@ -34,8 +34,9 @@ pub fn FilterPanel(
     let trunk_slot = StoredValue::new_local(RequestSlot::default());
 
     // Counts per status under the other filters: four one-row requests in parallel.
+    let count_query = Memo::new(move |_| query.with(CallQuery::counts_scope));
     Effect::new(move |_| {
-        let q = query.with(CallQuery::without_status).with_page(1);
+        let q = count_query.get();
         let now = clock.now.get();
         let Some(client) = state.client.get() else {
             return;

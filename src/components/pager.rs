@@ -61,9 +61,9 @@ pub fn Pager(
             <span class="pager-range" aria-live="polite">{range}</span>
             <div class="pager-buttons">
                 <button type="button" class="btn btn-icon" aria-label="First page"
-                    disabled=move || page.get() <= 1 on:click=move |_| go(1)>"«"</button>
+                    disabled=move || { page.get() <= 1 } on:click=move |_| go(1)>"«"</button>
                 <button type="button" class="btn btn-icon" aria-label="Previous page"
-                    disabled=move || page.get() <= 1
+                    disabled=move || { page.get() <= 1 }
                     on:click=move |_| go(page.get_untracked().saturating_sub(1))>"‹"</button>
                 {move || page_window(page.get(), pages.get(), 2).into_iter().map(|item| match item {
                     PageItem::Page(n) => {
@@ -78,10 +78,10 @@ pub fn Pager(
                     PageItem::Gap => view! { <span class="pager-gap" aria-hidden="true">"…"</span> }.into_any(),
                 }).collect_view()}
                 <button type="button" class="btn btn-icon" aria-label="Next page"
-                    disabled=move || page.get() >= pages.get()
+                    disabled=move || { page.get() >= pages.get() }
                     on:click=move |_| go(page.get_untracked() + 1)>"›"</button>
                 <button type="button" class="btn btn-icon" aria-label="Last page"
-                    disabled=move || page.get() >= pages.get()
+                    disabled=move || { page.get() >= pages.get() }
                     on:click=move |_| go(pages.get_untracked())>"»"</button>
             </div>
             <form class="pager-jump" on:submit=on_jump>
