@@ -69,11 +69,12 @@ impl Running {
     }
 }
 
-/// Size of the read-connection pool: two per core, enough to overlap I/O.
+/// Size of the read-connection pool: queries run on the async workers (one per core)
+/// and on the occasional thread a long scan moves to; four per core leaves headroom.
 fn pool_size() -> usize {
     std::thread::available_parallelism()
-        .map_or(2, |n| n.get() * 2)
-        .clamp(2, 16)
+        .map_or(2, |n| n.get() * 4)
+        .clamp(4, 32)
 }
 
 /// Why the database must be (re)generated, or `None` to use it as is.
@@ -140,7 +141,7 @@ async fn prepare_db(data: DataArgs, max_age: Option<i64>) -> Result<Arc<Db>, Ser
     tracing::info!("{} calls in {}", db.call_count(), db.path().display());
     let warm = db.clone();
     tokio::task::spawn_blocking(move || {
-        if let Err(e) = warm.prewarm_totals() {
+        if let Err(e) = warm.prewarm() {
             tracing::warn!("could not pre-count totals: {e}");
         }
     });
