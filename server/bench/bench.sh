@@ -36,15 +36,10 @@ if [ "${KEEP_DB:-0}" != 1 ] || [ ! -f "$db" ]; then
 fi
 
 work=$(mktemp -d)
-"$bin" api --db "$db" --port 0 --rate-limit 0 >"$work/stdout" 2>"$work/stderr" &
-pid=$!
-trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 600); do
-  grep -q '^listening on ' "$work/stdout" && break
-  kill -0 "$pid" 2>/dev/null || { cat "$work/stderr" >&2; exit 1; }
-  sleep 0.1
-done
-base=$(sed -n 's/^listening on //p' "$work/stdout")
+trap 'kill "${SERVER_PID:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+. server/scripts/start_server.sh
+start_server "$work" "$bin" api --db "$db" --rate-limit 0
+base=$SERVER_URL
 
 trunk=$(curl -sf -H "Authorization: Bearer $key" "$base/v1/trunks" | grep -o 'conn_[0-9a-z]*' | head -1)
 day() { date -u -d "@$(( $(date -u +%s) - $1 * 86400 ))" +%Y-%m-%dT%H:%M:%SZ; }

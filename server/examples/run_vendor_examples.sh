@@ -11,18 +11,10 @@ fi
 
 cargo build --quiet -p dashboard-server
 work=$(mktemp -d)
-out="$work/stdout"
-./target/debug/dashboard-server api --port 0 --db "$work/calls.db" --fresh >"$out" &
-pid=$!
-trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-
-# Wait for the one "listening on" line, not for a fixed time.
-for _ in $(seq 1 600); do
-  grep -q '^listening on ' "$out" && break
-  kill -0 "$pid" 2>/dev/null || { echo "the server exited" >&2; exit 1; }
-  sleep 0.1
-done
-url=$(sed -n 's/^listening on //p' "$out")
+trap 'kill "${SERVER_PID:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
+. server/scripts/start_server.sh
+start_server "$work" ./target/debug/dashboard-server api --db "$work/calls.db" --fresh
+url=$SERVER_URL
 
 TELEPATH_BASE_URL="$url/v1" TELEPATH_API_KEY=sk_test_demo_telepath_dashboard \
   python3 server/examples/vendor_examples.py

@@ -468,20 +468,11 @@ async fn existing_database_is_reused_and_mismatch_regenerates() {
     );
     drop(again.running);
     // A different --calls: regenerated.
-    let cli = <dashboard_server::cli::Cli as clap::Parser>::try_parse_from([
-        "dashboard-server",
-        "api",
-        "--port",
-        "0",
-        "--db",
-        &db_str,
-        "--calls",
-        "300",
-        "--now",
-        NOW,
+    let running = launch(&[
+        "api", "--port", "0", "--db", &db_str, "--calls", "300", "--now", NOW,
     ])
-    .expect("cli");
-    let running = dashboard_server::start(cli.command).await.expect("start");
+    .await
+    .expect("start");
     let (_, _, body) = json(
         client()
             .get(format!("{}/v1/calls", running.url()))
@@ -502,16 +493,7 @@ async fn a_foreign_sqlite_file_is_refused() {
     rusqlite::Connection::open(&db)
         .and_then(|c| c.execute_batch("CREATE TABLE calls (x INTEGER);"))
         .expect("foreign db");
-    let cli = <dashboard_server::cli::Cli as clap::Parser>::try_parse_from([
-        "dashboard-server",
-        "api",
-        "--port",
-        "0",
-        "--db",
-        &db.to_string_lossy(),
-    ])
-    .expect("cli");
-    let err = dashboard_server::start(cli.command)
+    let err = launch(&["api", "--port", "0", "--db", &db.to_string_lossy()])
         .await
         .err()
         .expect("refused");

@@ -207,19 +207,16 @@ async fn empty_key_file_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
     let key_file = dir.path().join("key");
     std::fs::write(&key_file, "\n").expect("key");
-    let cli = <dashboard_server::cli::Cli as clap::Parser>::try_parse_from([
-        "dashboard-server",
+    let err = launch(&[
         "serve",
         "--port",
         "0",
         "--key-file",
         &key_file.to_string_lossy(),
     ])
-    .expect("cli");
-    let err = dashboard_server::start(cli.command)
-        .await
-        .err()
-        .expect("refused");
+    .await
+    .err()
+    .expect("refused");
     assert!(err.to_string().contains("empty"), "{err}");
 }
 

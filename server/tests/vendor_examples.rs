@@ -19,8 +19,7 @@ async fn vendor_examples_run_unchanged() {
     }
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("calls.db").to_string_lossy().into_owned();
-    let cli = <dashboard_server::cli::Cli as clap::Parser>::try_parse_from([
-        "dashboard-server",
+    let running = launch(&[
         "api",
         "--port",
         "0",
@@ -31,8 +30,8 @@ async fn vendor_examples_run_unchanged() {
         "--rate-limit",
         "0",
     ])
-    .expect("cli");
-    let running = dashboard_server::start(cli.command).await.expect("start");
+    .await
+    .expect("start");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/vendor_examples.py");
     let out = tokio::process::Command::new("python3")
         .arg(&script)

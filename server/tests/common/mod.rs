@@ -45,6 +45,13 @@ pub async fn start(sub: &str, extra: &[&str]) -> TestServer {
     start_in(dir, sub, extra).await
 }
 
+/// Starts `dashboard-server ARGS...` exactly as given (no defaults added).
+pub async fn launch(args: &[&str]) -> Result<Running, dashboard_server::error::ServerError> {
+    let argv = std::iter::once("dashboard-server").chain(args.iter().copied());
+    let cli = Cli::try_parse_from(argv).expect("valid command line");
+    dashboard_server::start(cli.command).await
+}
+
 /// Like `start`, in a given directory (whose `calls.db` is used).
 pub async fn start_in(dir: TempDir, sub: &str, extra: &[&str]) -> TestServer {
     let db = dir.path().join("calls.db");
