@@ -6,7 +6,9 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::client::{load_site_config, Client, Connection, KeyMode, SiteConfig};
-use crate::components::{AnalyticsPage, CallsPage, ConnectPanel, ReportPage, ThemeChoice, ThemeToggle};
+use crate::components::{
+    AnalyticsPage, CallsPage, ConnectPanel, ReportPage, ThemeChoice, ThemeToggle,
+};
 use crate::gatherer::PageCache;
 use crate::storage;
 

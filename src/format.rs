@@ -146,13 +146,19 @@ pub fn bucket_start(t: DateTime<Utc>, tz: TimeZoneMode, width_seconds: i64) -> S
 
 /// The first and last second of a calendar day in the chosen zone, as UTC instants:
 /// the daily report's range. `None` for a local day that cannot be resolved.
-pub fn day_bounds(day: chrono::NaiveDate, tz: TimeZoneMode) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+pub fn day_bounds(
+    day: chrono::NaiveDate,
+    tz: TimeZoneMode,
+) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
     let first = day.and_hms_opt(0, 0, 0)?;
     let last = day.and_hms_opt(23, 59, 59)?;
     match tz {
         TimeZoneMode::Utc => Some((first.and_utc(), last.and_utc())),
         TimeZoneMode::Local => Some((
-            first.and_local_timezone(Local).earliest()?.with_timezone(&Utc),
+            first
+                .and_local_timezone(Local)
+                .earliest()?
+                .with_timezone(&Utc),
             last.and_local_timezone(Local).latest()?.with_timezone(&Utc),
         )),
     }

@@ -20,16 +20,19 @@ use crate::gather::{GatherOptions, GatherPlan, Progress};
 /// Most calls the cache keeps; past this it starts over (a simple, bounded policy).
 const CACHE_LIMIT: usize = 400_000;
 
+/// One fetched window: its calls and the `total` the API reported with it.
+type Page = Rc<(Vec<Call>, u64)>;
+
 /// Pages fetched so far, keyed by the exact API query (filters, bounds and window).
 #[derive(Clone, Default)]
-pub struct PageCache(Rc<RefCell<HashMap<String, Rc<(Vec<Call>, u64)>>>>);
+pub struct PageCache(Rc<RefCell<HashMap<String, Page>>>);
 
 impl PageCache {
-    fn get(&self, key: &str) -> Option<Rc<(Vec<Call>, u64)>> {
+    fn get(&self, key: &str) -> Option<Page> {
         self.0.borrow().get(key).cloned()
     }
 
-    fn put(&self, key: String, page: Rc<(Vec<Call>, u64)>) {
+    fn put(&self, key: String, page: Page) {
         let mut map = self.0.borrow_mut();
         let held: usize = map.values().map(|p| p.0.len()).sum();
         if held + page.0.len() > CACHE_LIMIT {
@@ -57,7 +60,7 @@ async fn window(
     cache: &PageCache,
     signal: &AbortSignal,
     notify: &dyn Fn(Option<RetryNotice>),
-) -> Result<Rc<(Vec<Call>, u64)>, ApiError> {
+) -> Result<Page, ApiError> {
     let key = query.api_query_window(now, limit, offset);
     if let Some(hit) = cache.get(&key) {
         return Ok(hit);
@@ -88,7 +91,7 @@ pub async fn gather(
     let first = window(client, query, now, (0, page), cache, signal, notify).await?;
     let total = first.1;
     let plan = GatherPlan::new(total, &opts, true);
-    let mut pages: Vec<Option<Rc<(Vec<Call>, u64)>>> = vec![None; plan.windows.len()];
+    let mut pages: Vec<Option<Page>> = vec![None; plan.windows.len()];
     let mut progress = Progress {
         fetched: (first.0.len() as u64).min(plan.target),
         target: plan.target,
@@ -97,7 +100,10 @@ pub async fn gather(
     on_progress(progress);
     let mut results = stream::iter(plan.windows.iter().copied().enumerate())
         .map(|(i, w)| async move {
-            (i, window(client, query, now, w, cache, signal, notify).await)
+            (
+                i,
+                window(client, query, now, w, cache, signal, notify).await,
+            )
         })
         .buffer_unordered(opts.concurrency.max(1));
     while let Some((i, result)) = results.next().await {

@@ -208,7 +208,13 @@ fn parses_page_urls() {
         },
     );
     check_url("from=yesterday", base.clone());
-    check_url("slo=650", CallQuery { slo_ms: Some(650), ..base.clone() });
+    check_url(
+        "slo=650",
+        CallQuery {
+            slo_ms: Some(650),
+            ..base.clone()
+        },
+    );
     check_url("slo=0&slo=abc", base.clone());
     check_url("slo=600001", base);
 }

@@ -87,7 +87,11 @@ fn mount(query: &str) -> Mounted {
 
 fn mount_with_key(query: &str, key: &str) -> Mounted {
     let history = web_sys::window().unwrap().history().unwrap();
-    let url = if query.is_empty() { "/".to_owned() } else { format!("/?{query}") };
+    let url = if query.is_empty() {
+        "/".to_owned()
+    } else {
+        format!("/?{query}")
+    };
     history
         .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url))
         .unwrap();
@@ -162,16 +166,22 @@ impl Mounted {
             }
             gloo_timers::future::sleep(Duration::from_millis(25)).await;
         }
-        panic!("waited {secs} s to {what}; the screen shows: {}", self.text());
+        panic!(
+            "waited {secs} s to {what}; the screen shows: {}",
+            self.text()
+        );
     }
 
     async fn see_text(&self, text: &str) {
-        self.until(&format!("see {text:?}"), 10, |m| m.text().contains(text)).await;
+        self.until(&format!("see {text:?}"), 10, |m| m.text().contains(text))
+            .await;
     }
 
     async fn see_range(&self, text: &str) {
-        self.until(&format!("see the range {text:?}"), 10, |m| m.range_text() == text)
-            .await;
+        self.until(&format!("see the range {text:?}"), 10, |m| {
+            m.range_text() == text
+        })
+        .await;
     }
 
     fn click(&self, selector: &str) {
@@ -219,7 +229,8 @@ async fn first_page_shows_twenty_newest_calls_and_the_total() {
     clear_faults().await;
     let expected = api_get("/calls?limit=20").await;
     let m = mount("");
-    m.see_range(&format!("1–20 of {}", n(expected.pagination.total))).await;
+    m.see_range(&format!("1–20 of {}", n(expected.pagination.total)))
+        .await;
     let ids: Vec<String> = m
         .all("tr.row")
         .iter()
@@ -232,12 +243,18 @@ async fn first_page_shows_twenty_newest_calls_and_the_total() {
 #[wasm_bindgen_test]
 async fn status_filter_changes_the_request_the_rows_and_the_url() {
     clear_faults().await;
-    let failed = api_get("/calls?limit=1&status=failed").await.pagination.total;
+    let failed = api_get("/calls?limit=1&status=failed")
+        .await
+        .pagination
+        .total;
     let m = mount("");
     m.see_text("1–20 of").await;
     // The status buttons carry counts from the API.
     m.until("see the failed count", 10, |m| {
-        m.one("[data-status=failed] .seg-count").text_content().unwrap() == n(failed)
+        m.one("[data-status=failed] .seg-count")
+            .text_content()
+            .unwrap()
+            == n(failed)
     })
     .await;
     m.click("[data-status=failed]");
@@ -247,7 +264,11 @@ async fn status_filter_changes_the_request_the_rows_and_the_url() {
         !s.is_empty() && s.iter().all(|s| s == "failed")
     })
     .await;
-    assert!(m.location_search().contains("status=failed"), "{}", m.location_search());
+    assert!(
+        m.location_search().contains("status=failed"),
+        "{}",
+        m.location_search()
+    );
 }
 
 #[wasm_bindgen_test]
@@ -255,10 +276,16 @@ async fn trunk_filter_narrows_rows_to_that_trunk() {
     clear_faults().await;
     let first = api_get("/calls?limit=1").await;
     let trunk = first.calls[0].trunk_id.clone();
-    let total = api_get(&format!("/calls?limit=1&trunk_id={trunk}")).await.pagination.total;
+    let total = api_get(&format!("/calls?limit=1&trunk_id={trunk}"))
+        .await
+        .pagination
+        .total;
     let m = mount("");
     m.see_text("1–20 of").await;
-    m.until("see the trunk choices", 10, |m| m.all("#trunk-filter option").len() > 1).await;
+    m.until("see the trunk choices", 10, |m| {
+        m.all("#trunk-filter option").len() > 1
+    })
+    .await;
     m.choose("#trunk-filter", &trunk);
     m.see_range(&format!("1–20 of {}", n(total))).await;
     let trunks: Vec<String> = m
@@ -276,19 +303,20 @@ async fn custom_date_range_in_utc_is_sent_as_rfc3339() {
     let from = newest.format("%Y-%m-%dT%H:%M").to_string();
     let to_t = newest + chrono::Duration::minutes(1);
     let to = to_t.format("%Y-%m-%dT%H:%M").to_string();
-    let q = format!(
-        "/calls?limit=1&start_date={}:00Z&end_date={}:00Z",
-        from, to
-    );
+    let q = format!("/calls?limit=1&start_date={}:00Z&end_date={}:00Z", from, to);
     let total = api_get(&q).await.pagination.total;
     let m = mount("tz=utc");
     m.see_text("1–").await;
     m.type_into("#range-from", &from);
     m.type_into("#range-to", &to);
     m.click_text(".custom-range button", "Apply range");
-    m.see_range(&format!("1–{} of {}", total.min(20), n(total))).await;
+    m.see_range(&format!("1–{} of {}", total.min(20), n(total)))
+        .await;
     let search = m.location_search();
-    assert!(search.contains(&format!("from={}%3A00Z", from.replace(':', "%3A"))), "{search}");
+    assert!(
+        search.contains(&format!("from={}%3A00Z", from.replace(':', "%3A"))),
+        "{search}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -304,7 +332,9 @@ async fn preset_range_keeps_every_row_inside_the_window() {
         .collect();
     assert!(!starts.is_empty());
     for s in starts {
-        let t = chrono::NaiveDateTime::parse_from_str(&s, "%Y-%m-%d %H:%M:%S").unwrap().and_utc();
+        let t = chrono::NaiveDateTime::parse_from_str(&s, "%Y-%m-%d %H:%M:%S")
+            .unwrap()
+            .and_utc();
         assert!(t >= cutoff, "{t} is older than the last 24 h");
     }
 }
@@ -332,13 +362,21 @@ async fn a_deep_link_restores_the_view() {
     clear_faults().await;
     let failed = api_get("/calls?limit=10&offset=10&status=failed").await;
     let m = mount("status=failed&page=2&size=10&tz=utc");
-    m.see_range(&format!("11–20 of {}", n(failed.pagination.total))).await;
+    m.see_range(&format!("11–20 of {}", n(failed.pagination.total)))
+        .await;
     let ids: Vec<String> = m
         .all("tr.row")
         .iter()
         .map(|r| r.get_attribute("data-id").unwrap())
         .collect();
-    assert_eq!(ids, failed.calls.iter().map(|c| c.id.clone()).collect::<Vec<_>>());
+    assert_eq!(
+        ids,
+        failed
+            .calls
+            .iter()
+            .map(|c| c.id.clone())
+            .collect::<Vec<_>>()
+    );
     assert!(m.text().contains("Started (UTC)"));
 }
 
@@ -351,7 +389,8 @@ async fn a_row_opens_the_detail_panel_with_turns() {
     m.see_text("Disconnect reason").await;
     m.see_text("Turns (").await;
     m.click("[aria-label='Close details']");
-    m.until("close the panel", 5, |m| m.all(".detail").is_empty()).await;
+    m.until("close the panel", 5, |m| m.all(".detail").is_empty())
+        .await;
 }
 
 #[wasm_bindgen_test]
@@ -361,7 +400,10 @@ async fn server_errors_show_a_banner_and_recover_on_retry() {
     m.see_text("1–20 of").await;
     set_faults(r#"[{"kind":"500","rate":1.0}]"#).await;
     m.click("[data-status=disconnected]");
-    m.until("see the error banner", 15, |m| !m.all(".banner-error").is_empty()).await;
+    m.until("see the error banner", 15, |m| {
+        !m.all(".banner-error").is_empty()
+    })
+    .await;
     assert!(m.text().contains("The API failed (500)"), "{}", m.text());
     clear_faults().await;
     m.click_text(".banner-error button", "Retry");
@@ -382,7 +424,10 @@ async fn a_rate_limit_is_waited_out_with_a_notice() {
     m.click("[aria-label='Next page']");
     m.see_text("Rate limit reached").await;
     m.see_text("21–40 of").await;
-    m.until("the notice to go", 5, |m| !m.text().contains("Rate limit reached")).await;
+    m.until("the notice to go", 5, |m| {
+        !m.text().contains("Rate limit reached")
+    })
+    .await;
     clear_faults().await;
 }
 
@@ -408,7 +453,9 @@ async fn drifted_data_is_shown_as_given() {
     set_faults(r#"[{"kind":"drift","rate":1.0}]"#).await;
     m.click("[data-status=connected]");
     m.until("see an unknown status as is", 10, |m| {
-        m.statuses().iter().any(|s| !["connected", "failed", "disconnected"].contains(&s.as_str()))
+        m.statuses()
+            .iter()
+            .any(|s| !["connected", "failed", "disconnected"].contains(&s.as_str()))
     })
     .await;
     clear_faults().await;
@@ -418,7 +465,10 @@ async fn drifted_data_is_shown_as_given() {
 async fn a_rejected_key_brings_the_connect_panel_back() {
     clear_faults().await;
     let m = mount_with_key("", "sk_live_wrong");
-    m.until("drop the client", 10, |m| m.state.client.with_untracked(Option::is_none)).await;
+    m.until("drop the client", 10, |m| {
+        m.state.client.with_untracked(Option::is_none)
+    })
+    .await;
     let problem = m.state.auth_problem.get_untracked().unwrap_or_default();
     assert!(!problem.is_empty());
 }

@@ -43,7 +43,10 @@ fn progress_reads_as_counts_and_labels_partial_sets() {
     };
     assert_eq!(p.text(), "12,300 of 20,000 calls");
     assert!((p.fraction() - 0.615).abs() < 1e-12);
-    assert_eq!(p.coverage_label().as_deref(), Some("over 12,300 of 20,000 calls"));
+    assert_eq!(
+        p.coverage_label().as_deref(),
+        Some("over 12,300 of 20,000 calls")
+    );
     let done = Progress {
         fetched: 7,
         target: 7,
@@ -61,14 +64,23 @@ fn utc(s: &str) -> DateTime<Utc> {
 fn frozen_queries_close_the_range_at_now() {
     let now = Utc.with_ymd_and_hms(2024, 3, 5, 12, 0, 0).unwrap();
     let all = CallQuery::new().frozen(now);
-    assert_eq!(all.range, DateRange::Custom { start: None, end: Some(now) });
+    assert_eq!(
+        all.range,
+        DateRange::Custom {
+            start: None,
+            end: Some(now)
+        }
+    );
     let day = CallQuery {
         range: DateRange::Preset(Preset::Last24Hours),
         ..CallQuery::new()
     };
     assert_eq!(
         day.frozen(now).range,
-        DateRange::Custom { start: Some(utc("2024-03-04T12:00:00Z")), end: Some(now) }
+        DateRange::Custom {
+            start: Some(utc("2024-03-04T12:00:00Z")),
+            end: Some(now)
+        }
     );
     assert_eq!(day.frozen(now).api_query(now), day.api_query(now));
 }

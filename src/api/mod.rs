@@ -9,7 +9,9 @@ mod retry;
 mod wire;
 
 pub use error::{ApiError, ErrorBody, ErrorDetail};
-pub use query::{rfc3339, MAX_SLO_MS, CallQuery, DateRange, PageSize, Preset, StatusFilter, TimeZoneMode};
+pub use query::{
+    rfc3339, CallQuery, DateRange, PageSize, Preset, StatusFilter, TimeZoneMode, MAX_SLO_MS,
+};
 pub use retry::{retry_after_seconds, Attempts, RetryPolicy};
 pub use wire::{
     decode_call_detail, decode_calls_page, decode_trunks_page, Call, CallDetail, CallMetrics,

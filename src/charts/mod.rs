@@ -42,14 +42,16 @@ pub use thin::thin_min_max;
 pub use trunks::{draw_trunks, summary_trunks, table_trunks, TrunkData};
 pub use volume::{draw_volume, summary_volume, table_volume, VolumeData};
 
+/// The drawing area an SVG chart is drawn on.
+pub type SvgArea<'a> =
+    plotters::drawing::DrawingArea<plotters::prelude::SVGBackend<'a>, plotters::coord::Shift>;
+
 /// Draws a chart into an SVG document of `width` × `height` pixels: what the browser
 /// puts on the page and what native tests read. An error still yields a (blank) SVG.
 pub fn render_svg(
     width: u32,
     height: u32,
-    draw: impl FnOnce(
-        &plotters::drawing::DrawingArea<plotters::prelude::SVGBackend<'_>, plotters::coord::Shift>,
-    ) -> Result<ChartGeometry, ChartError>,
+    draw: impl FnOnce(&SvgArea<'_>) -> Result<ChartGeometry, ChartError>,
 ) -> (String, Result<ChartGeometry, ChartError>) {
     use plotters::prelude::IntoDrawingArea;
     let mut svg = String::new();

@@ -12,15 +12,15 @@ use leptos::task::spawn_local;
 use crate::api::{ApiError, CallQuery, DateRange, StatusFilter};
 use crate::app::AppState;
 use crate::charts::{
-    draw_distribution, draw_latency, draw_trunks, draw_volume, render_svg, summary_distribution,
+    draw_distribution, draw_latency, draw_trunks, draw_volume, summary_distribution,
     summary_latency, summary_trunks, summary_volume, table_distribution, table_latency,
     table_trunks, table_volume, DistributionData, Hit, HitTarget, LatencyData, Table, TrunkData,
     VolumeData,
 };
 use crate::client::{RequestSlot, RetryNotice};
 use crate::components::{
-    CallList, ChartPanel, DrawRequest, ErrorBanner, FilterPanel, KpiCards, RetryBanner,
-    StatusLine, ThemeChoice, TrunkTable, ViewClock,
+    CallList, ChartPanel, DrawRequest, ErrorBanner, FilterPanel, KpiCards, RetryBanner, StatusLine,
+    ThemeChoice, TrunkTable, ViewClock,
 };
 use crate::format;
 use crate::gather::{GatherOptions, Progress};
@@ -88,7 +88,18 @@ pub fn AnalyticsPage() -> impl IntoView {
             let on_progress = move |p: Progress| gathering.set(GatherState::Running(p));
             let frozen = q.frozen(now);
             let opts = GatherOptions::default();
-            match gather(&client, &frozen, now, opts, &cache, &signal, &on_progress, &notify).await {
+            match gather(
+                &client,
+                &frozen,
+                now,
+                opts,
+                &cache,
+                &signal,
+                &on_progress,
+                &notify,
+            )
+            .await
+            {
                 Ok(g) => {
                     perf::measure("dashboard:gather");
                     current.set(Some(Arc::new(g)));
@@ -112,8 +123,17 @@ pub fn AnalyticsPage() -> impl IntoView {
             if let Some(prev) = q.previous_period(now) {
                 let prev_frozen = prev.frozen(now);
                 let quiet = |_: Progress| {};
-                if let Ok(g) =
-                    gather(&client, &prev_frozen, now, opts, &cache, &signal, &quiet, &notify).await
+                if let Ok(g) = gather(
+                    &client,
+                    &prev_frozen,
+                    now,
+                    opts,
+                    &cache,
+                    &signal,
+                    &quiet,
+                    &notify,
+                )
+                .await
                 {
                     previous.set(Some(Arc::new(g)));
                 }
@@ -159,32 +179,72 @@ pub fn AnalyticsPage() -> impl IntoView {
     let dark = Signal::derive(move || theme.is_dark());
 
     // ---- chart callbacks --------------------------------------------------------
-    let svg = |r: DrawRequest, f: &dyn Fn(&plotters::drawing::DrawingArea<plotters::prelude::SVGBackend<'_>, plotters::coord::Shift>, &crate::charts::ChartStyle) -> Result<crate::charts::ChartGeometry, crate::charts::ChartError>| {
-        let style = r.style();
-        let (svg, g) = render_svg(r.width, r.height, |root| f(root, &style));
-        (svg, g.ok())
-    };
     let draw_lat = Callback::new(move |r: DrawRequest| {
         let (zone, slo_ms) = (tz.get(), slo.get());
-        analysis.with(|a| a.as_ref().map(|a| svg(r, &|root, style| {
-            draw_latency(root, &LatencyData { buckets: &a.buckets, slo_ms: Some(slo_ms), tz: zone }, style)
-        })))
+        analysis.with(|a| {
+            a.as_ref().map(|a| {
+                DrawRequest::draw(r, |root, style| {
+                    draw_latency(
+                        root,
+                        &LatencyData {
+                            buckets: &a.buckets,
+                            slo_ms: Some(slo_ms),
+                            tz: zone,
+                        },
+                        style,
+                    )
+                })
+            })
+        })
     });
     let draw_vol = Callback::new(move |r: DrawRequest| {
         let zone = tz.get();
-        analysis.with(|a| a.as_ref().map(|a| svg(r, &|root, style| {
-            draw_volume(root, &VolumeData { buckets: &a.buckets, tz: zone }, style)
-        })))
+        analysis.with(|a| {
+            a.as_ref().map(|a| {
+                DrawRequest::draw(r, |root, style| {
+                    draw_volume(
+                        root,
+                        &VolumeData {
+                            buckets: &a.buckets,
+                            tz: zone,
+                        },
+                        style,
+                    )
+                })
+            })
+        })
     });
     let draw_dist = Callback::new(move |r: DrawRequest| {
-        analysis.with(|a| a.as_ref().map(|a| svg(r, &|root, style| {
-            draw_distribution(root, &DistributionData { distribution: &a.distribution, total: &a.latency.total }, style)
-        })))
+        analysis.with(|a| {
+            a.as_ref().map(|a| {
+                DrawRequest::draw(r, |root, style| {
+                    draw_distribution(
+                        root,
+                        &DistributionData {
+                            distribution: &a.distribution,
+                            total: &a.latency.total,
+                        },
+                        style,
+                    )
+                })
+            })
+        })
     });
     let draw_trk = Callback::new(move |r: DrawRequest| {
-        analysis.with(|a| a.as_ref().map(|a| svg(r, &|root, style| {
-            draw_trunks(root, &TrunkData { rows: &a.trunks, max_rows: 8 }, style)
-        })))
+        analysis.with(|a| {
+            a.as_ref().map(|a| {
+                DrawRequest::draw(r, |root, style| {
+                    draw_trunks(
+                        root,
+                        &TrunkData {
+                            rows: &a.trunks,
+                            max_rows: 8,
+                        },
+                        style,
+                    )
+                })
+            })
+        })
     });
     let text = move |f: fn(&Analysis, crate::api::TimeZoneMode, u32) -> String| {
         Signal::derive(move || {
@@ -202,7 +262,9 @@ pub fn AnalyticsPage() -> impl IntoView {
         let zone = tz.get_untracked();
         analysis.with_untracked(|a| {
             let a = a.as_ref()?;
-            let Some(HitTarget::Bucket(i)) = hit.target else { return None };
+            let Some(HitTarget::Bucket(i)) = hit.target else {
+                return None;
+            };
             let b = a.buckets.buckets.get(i)?;
             let width = a.buckets.width.seconds();
             Some(format!(
@@ -210,33 +272,57 @@ pub fn AnalyticsPage() -> impl IntoView {
                 format::bucket_start(b.start, zone, width),
                 format::thousands(b.counts.total()),
                 format::thousands(b.counts.failed),
-                b.mean.total.map(format::millis).unwrap_or_else(|| "–".into()),
-                b.p95.total.map(format::millis).unwrap_or_else(|| "–".into()),
+                b.mean
+                    .total
+                    .map(format::millis)
+                    .unwrap_or_else(|| "–".into()),
+                b.p95
+                    .total
+                    .map(format::millis)
+                    .unwrap_or_else(|| "–".into()),
             ))
         })
     });
     let bin_tip = Callback::new(move |hit: Hit| {
         analysis.with_untracked(|a| {
             let a = a.as_ref()?;
-            let Some(HitTarget::Bin(i)) = hit.target else { return None };
+            let Some(HitTarget::Bin(i)) = hit.target else {
+                return None;
+            };
             let h = &a.distribution.histogram;
             if i < h.counts.len() {
                 let (lo, hi) = h.bin_range(i);
-                Some(format!("{}–{}: {} calls", format::millis(lo), format::millis(hi), format::thousands(h.counts[i])))
+                Some(format!(
+                    "{}–{}: {} calls",
+                    format::millis(lo),
+                    format::millis(hi),
+                    format::thousands(h.counts[i])
+                ))
             } else {
-                Some(format!("≥ {}: {} calls", format::millis(h.overflow_from()), format::thousands(h.overflow)))
+                Some(format!(
+                    "≥ {}: {} calls",
+                    format::millis(h.overflow_from()),
+                    format::thousands(h.overflow)
+                ))
             }
         })
     });
     let trunk_tip = Callback::new(move |hit: Hit| {
         analysis.with_untracked(|a| {
             let a = a.as_ref()?;
-            let Some(HitTarget::Trunk(id)) = hit.target else { return None };
+            let Some(HitTarget::Trunk(id)) = hit.target else {
+                return None;
+            };
             let r = a.trunks.iter().find(|r| r.trunk_id == id)?;
             let ms = |v: Option<f64>| v.map(format::millis).unwrap_or_else(|| "–".into());
             Some(format!(
                 "{id} · p50/p95 carrier {}/{} · AI {}/{} · gateway {}/{} — click to filter",
-                ms(r.p50.carrier), ms(r.p95.carrier), ms(r.p50.ai), ms(r.p95.ai), ms(r.p50.gateway), ms(r.p95.gateway)
+                ms(r.p50.carrier),
+                ms(r.p95.carrier),
+                ms(r.p50.ai),
+                ms(r.p95.ai),
+                ms(r.p50.gateway),
+                ms(r.p95.gateway)
             ))
         })
     });
@@ -252,7 +338,12 @@ pub fn AnalyticsPage() -> impl IntoView {
                     Some((start, end))
                 });
                 if let Some((start, end)) = bounds {
-                    set_query.run(q.with_filters(|q| q.range = DateRange::Custom { start: Some(start), end: Some(end) }));
+                    set_query.run(q.with_filters(|q| {
+                        q.range = DateRange::Custom {
+                            start: Some(start),
+                            end: Some(end),
+                        }
+                    }));
                 }
             }
             HitTarget::Trunk(id) => set_query.run(q.with_filters(|q| q.trunk_id = Some(id))),
@@ -260,25 +351,47 @@ pub fn AnalyticsPage() -> impl IntoView {
         }
     });
     let on_trunk = Callback::new(move |id: String| {
-        set_query.run(query.get_untracked().with_filters(|q| q.trunk_id = Some(id)));
+        set_query.run(
+            query
+                .get_untracked()
+                .with_filters(|q| q.trunk_id = Some(id)),
+        );
     });
 
     // ---- the vendor's jobs ------------------------------------------------------
     let failed_hours = RwSignal::new("24".to_owned());
     let show_failed = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let hours: i64 = failed_hours.get_untracked().trim().parse().unwrap_or(24).clamp(1, 24 * 90);
+        let hours: i64 = failed_hours
+            .get_untracked()
+            .trim()
+            .parse()
+            .unwrap_or(24)
+            .clamp(1, 24 * 90);
         let now = chrono::Utc::now();
         let q = query.get_untracked().with_filters(|q| {
             q.status = Some(StatusFilter::Failed);
-            q.range = DateRange::Custom { start: Some(now - Duration::hours(hours)), end: None };
+            q.range = DateRange::Custom {
+                start: Some(now - Duration::hours(hours)),
+                end: None,
+            };
         });
         set_query.run(q);
     };
     let report_href = move || {
         let day = format::instant_with(chrono::Utc::now(), tz.get(), "%Y-%m-%d");
-        let q = query.with(|q| CallQuery { tz: q.tz, ..CallQuery::new() }.to_url_query());
-        if q.is_empty() { format!("report?day={day}") } else { format!("report?day={day}&{q}") }
+        let q = query.with(|q| {
+            CallQuery {
+                tz: q.tz,
+                ..CallQuery::new()
+            }
+            .to_url_query()
+        });
+        if q.is_empty() {
+            format!("report?day={day}")
+        } else {
+            format!("report?day={day}&{q}")
+        }
     };
 
     let slo_text = RwSignal::new(String::new());

@@ -100,7 +100,12 @@ pub fn CallList(
         Signal::derive(move || list.with(|s| s.shown.as_ref().map(|(_, p)| f(p)).unwrap_or(0)))
     };
     let calls = Signal::derive(move || {
-        list.with(|s| s.shown.as_ref().map(|(_, p)| p.calls.clone()).unwrap_or_default())
+        list.with(|s| {
+            s.shown
+                .as_ref()
+                .map(|(_, p)| p.calls.clone())
+                .unwrap_or_default()
+        })
     });
     let total = page_of(|p| p.pagination.total);
     let shown = page_of(|p| p.calls.len() as u64);

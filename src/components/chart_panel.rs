@@ -5,7 +5,9 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::charts::{ChartGeometry, ChartStyle, Hit, HitTarget, Table};
+use crate::charts::{
+    render_svg, ChartError, ChartGeometry, ChartStyle, Hit, HitTarget, SvgArea, Table,
+};
 use crate::perf;
 
 /// Height of every chart, in CSS pixels.
@@ -30,6 +32,17 @@ impl DrawRequest {
         } else {
             ChartStyle::light()
         }
+    }
+
+    /// Draws with `f` into an SVG of the requested size and palette; a chart that
+    /// cannot be drawn yields its SVG without geometry (no tooltips or clicks).
+    pub fn draw(
+        self,
+        f: impl FnOnce(&SvgArea<'_>, &ChartStyle) -> Result<ChartGeometry, ChartError>,
+    ) -> (String, Option<ChartGeometry>) {
+        let style = self.style();
+        let (svg, geometry) = render_svg(self.width, self.height, |root| f(root, &style));
+        (svg, geometry.ok())
     }
 }
 
@@ -113,7 +126,9 @@ pub fn ChartPanel(
 
     let locate = move |ev: &web_sys::MouseEvent| -> Option<(Hit, i32, i32)> {
         let el = frame.get_untracked()?;
-        let rect = el.unchecked_ref::<web_sys::Element>().get_bounding_client_rect();
+        let rect = el
+            .unchecked_ref::<web_sys::Element>()
+            .get_bounding_client_rect();
         let (px, py) = (
             (f64::from(ev.client_x()) - rect.left()).round() as i32,
             (f64::from(ev.client_y()) - rect.top()).round() as i32,

@@ -30,7 +30,10 @@ pub fn ReportPage() -> impl IntoView {
     let query = Memo::new(move |_| CallQuery::from_url_query(&location.search.get()));
     let today = move || format::instant_with(chrono::Utc::now(), query.with(|q| q.tz), "%Y-%m-%d");
     let day = Memo::new(move |_| {
-        location.query.with(|q| q.get("day")).and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+        location
+            .query
+            .with(|q| q.get("day"))
+            .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
     });
     let report = RwSignal::new(ReportState::Loading(Progress::default()));
     let retry = RwSignal::new(0u32);
@@ -40,7 +43,9 @@ pub fn ReportPage() -> impl IntoView {
     Effect::new(move |_| {
         retry.track();
         let tz = query.with(|q| q.tz);
-        let day = day.get().or_else(|| chrono::NaiveDate::parse_from_str(&today(), "%Y-%m-%d").ok());
+        let day = day
+            .get()
+            .or_else(|| chrono::NaiveDate::parse_from_str(&today(), "%Y-%m-%d").ok());
         let (Some(client), Some(day)) = (state.client.get(), day) else {
             return;
         };
@@ -48,7 +53,10 @@ pub fn ReportPage() -> impl IntoView {
             return;
         };
         let q = CallQuery {
-            range: DateRange::Custom { start: Some(start), end: Some(end) },
+            range: DateRange::Custom {
+                start: Some(start),
+                end: Some(end),
+            },
             ..CallQuery::new()
         };
         let signal = slot.with_value(RequestSlot::begin);
@@ -56,7 +64,10 @@ pub fn ReportPage() -> impl IntoView {
         report.set(ReportState::Loading(Progress::default()));
         spawn_local(async move {
             let now = chrono::Utc::now();
-            let opts = GatherOptions { cap: u64::MAX, ..GatherOptions::default() };
+            let opts = GatherOptions {
+                cap: u64::MAX,
+                ..GatherOptions::default()
+            };
             let progress = move |p: Progress| report.set(ReportState::Loading(p));
             match gather(&client, &q, now, opts, &cache, &signal, &progress, &|_| {}).await {
                 Ok(g) => report.set(ReportState::Ready(Report::from_calls(&g.calls), g.progress)),
@@ -67,7 +78,11 @@ pub fn ReportPage() -> impl IntoView {
     });
     on_cleanup(move || slot.with_value(RequestSlot::cancel));
 
-    let day_text = move || day.get().map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(today);
+    let day_text = move || {
+        day.get()
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_else(today)
+    };
     let choose_day = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
         let mut params = query.get_untracked().to_url_query();
@@ -75,7 +90,13 @@ pub fn ReportPage() -> impl IntoView {
             params.insert(0, '&');
         }
         let path = location.pathname.get_untracked();
-        navigate(&format!("{path}?day={value}{params}"), leptos_router::NavigateOptions { resolve: false, ..Default::default() });
+        navigate(
+            &format!("{path}?day={value}{params}"),
+            leptos_router::NavigateOptions {
+                resolve: false,
+                ..Default::default()
+            },
+        );
     };
     let print = move |_| {
         if let Some(w) = web_sys::window() {
