@@ -1,0 +1,135 @@
+// Accessibility: axe-core with zero serious or critical findings on each main view in
+// both colour schemes, and a keyboard-only walk through filters, paging, rows and the
+// detail panel.
+import { test, expect } from '../helpers/fixtures';
+import { expectAccessible } from '../helpers/axe';
+import { open, settled, rows, pagerRange, statusButton } from '../helpers/app';
+import { startDirect } from '../helpers/direct';
+
+for (const scheme of ['light', 'dark'] as const) {
+  test.describe(`axe, ${scheme}`, () => {
+    test.use({ colorScheme: scheme });
+
+    test(`calls view, ${scheme}`, async ({ page, server }) => {
+      await open(page, server, '?status=failed');
+      await expectAccessible(page, `calls view (${scheme})`);
+    });
+
+    test(`detail panel, ${scheme}`, async ({ page, server }) => {
+      await open(page, server);
+      await rows(page).first().click();
+      await expect(page.locator('.detail').getByText('Loading details…')).toHaveCount(0);
+      await expectAccessible(page, `detail panel (${scheme})`);
+    });
+
+    test(`error and empty states, ${scheme}`, async ({ page, server }) => {
+      await open(page, server, '?from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z');
+      await expect(page.locator('.empty')).toBeVisible();
+      await expectAccessible(page, `empty state (${scheme})`);
+      await server.setFaults([{ kind: 'malformed', path: '/v1/calls' }]);
+      await page.locator('#clear-filters').click();
+      await expect(page.locator('.banner-error')).toBeVisible();
+      await expectAccessible(page, `error banner (${scheme})`);
+    });
+
+    test(`connect panel (direct mode), ${scheme}`, async ({ page }) => {
+      const d = await startDirect();
+      try {
+        await page.goto(`${d.site.url}/`);
+        await expect(page.locator('#api-key')).toBeVisible();
+        await expectAccessible(page, `connect panel (${scheme})`);
+      } finally {
+        await d.stop();
+      }
+    });
+  });
+}
+
+test('keyboard only: filters, paging, a row, the detail panel', async ({ page, server }) => {
+  await open(page, server);
+  const focused = () => page.evaluate(() => {
+    const e = document.activeElement as HTMLElement | null;
+    return e ? `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''} ${e.getAttribute('aria-label') ?? ''} ${(e.textContent ?? '').trim().slice(0, 30)}` : '';
+  });
+  /** Presses Tab until `pred` holds for the focused element (at most `max` times). */
+  const tabTo = async (what: string, pred: () => Promise<boolean>, max = 60) => {
+    for (let i = 0; i < max; i++) {
+      await page.keyboard.press('Tab');
+      if (await pred()) return;
+    }
+    throw new Error(`Tab never reached ${what}; last focus: ${await focused()}`);
+  };
+  /** Whether the focused element matches a CSS selector and, optionally, has this text. */
+  const isFocused = (sel: string, text?: string) => () =>
+    page.evaluate(([s, t]) => {
+      const e = document.activeElement;
+      return !!e && e.matches(s) && (t === null || (e.textContent ?? '').trim() === t);
+    }, [sel, text ?? null] as const);
+
+  // Status filter with Enter.
+  await tabTo('the Failed filter', isFocused('.filters [data-status=failed]'));
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/status=failed/);
+  await settled(page);
+  await expect(statusButton(page, 'failed')).toHaveAttribute('aria-pressed', 'true');
+  // Paging: to page 2 and back with the keyboard.
+  const before = await pagerRange(page).textContent();
+  await tabTo('the Page 2 button', isFocused('.pager button[aria-label="Page 2"]'), 120);
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/page=2/);
+  await settled(page);
+  await expect(pagerRange(page)).not.toHaveText(before!);
+  await page.locator('.pager button[aria-label="Previous page"]').focus();
+  await page.keyboard.press('Enter');
+  await expect(page).not.toHaveURL(/page=/);
+  // The jump field.
+  await page.locator('#jump').focus();
+  await page.keyboard.type('2');
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/page=2/);
+  await settled(page);
+  // Into the table (from the Refresh button above it): a focusable row opens the panel with Enter.
+  await page.getByRole('button', { name: 'Refresh' }).focus();
+  await tabTo('a call row', isFocused('tbody tr.row:first-child'), 80);
+  const id = await page.locator('tbody tr.row').first().getAttribute('data-id');
+  await page.keyboard.press('Enter');
+  const panel = page.locator('.detail');
+  await expect(panel).toBeVisible();
+  await expect(panel.getByRole('heading', { level: 2 })).toHaveText(id!);
+  await expect(panel.getByRole('button', { name: 'Close details' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(panel).toHaveCount(0);
+  // Space opens it too; Enter on the focused close button closes it.
+  await page.locator('tbody tr.row').nth(1).focus();
+  await page.keyboard.press('Space');
+  await expect(panel).toBeVisible();
+  await page.keyboard.press('Enter');
+  await expect(panel).toHaveCount(0);
+  // A preset with Space.
+  await tabTo('Last 7 days', isFocused('.filters button', 'Last 7 days'));
+  await page.keyboard.press('Space');
+  await expect(page).toHaveURL(/range=7d/);
+  await settled(page);
+  // The trunk select from the keyboard (arrow keys change a focused select).
+  await page.locator('#trunk-filter').focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(page).toHaveURL(/trunk=/);
+  await settled(page);
+  // Clear filters from the keyboard.
+  await page.locator('#clear-filters').focus();
+  await page.keyboard.press('Enter');
+  await expect(page).not.toHaveURL(/status=|range=|trunk=/);
+  await settled(page);
+  await expect(rows(page)).toHaveCount(20);
+});
+
+test('after closing the detail panel, focus returns to the row that opened it', async ({ page, server }) => {
+  await open(page, server);
+  const row = page.locator('tbody tr.row').nth(3);
+  await row.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.detail')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.locator('.detail')).toHaveCount(0);
+  await expect(row, 'focus goes back to the row, not to the top of the page').toBeFocused();
+});
