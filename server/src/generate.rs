@@ -538,7 +538,8 @@ pub fn generate(path: &Path, opts: GenerateOptions) -> Result<GenerateSummary, S
             source,
         })?;
     }
-    let tmp = PathBuf::from(format!("{}.tmp", path.display()));
+    // Per-process name: two servers creating the same database must not share it.
+    let tmp = PathBuf::from(format!("{}.tmp-{}", path.display(), std::process::id()));
     remove_if_exists(&tmp)?;
 
     let mut rng = Rng::new(opts.seed);

@@ -12,6 +12,8 @@
 //! `/__faults`), `faults`, `static_files` (dist/, caching, CSP, `/config.json`),
 //! `proxy`, `server` (assembly, binding), `error`, `auth`, `ratelimit`, `rng`.
 
+#![warn(missing_docs)]
+
 pub mod api;
 pub mod auth;
 pub mod cli;
