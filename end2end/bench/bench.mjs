@@ -1,0 +1,200 @@
+// `make bench`: the release site in headless Chromium against the local server with
+// 10,000, 100,000 and 1,000,000 calls, side by side with a plain-JS + uPlot baseline
+// page making the same requests. Prints a table and writes bench-results/e2e.json.
+//
+// Env: DASHBOARD_SERVER (default target/server/dashboard-server, else the debug one),
+// DIST (default dist), BENCH_SIZES (default 10000,100000,1000000), CHROMIUM.
+import { chromium } from '@playwright/test';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, '..', '..');
+const pick = (...c) => c.find((p) => p && existsSync(p));
+const SERVER = path.resolve(REPO, process.env.DASHBOARD_SERVER ?? pick(path.join(REPO, 'target/server/dashboard-server'), path.join(REPO, 'target/debug/dashboard-server')));
+const DIST = path.resolve(REPO, process.env.DIST ?? 'dist');
+const SIZES = (process.env.BENCH_SIZES ?? '10000,100000,1000000').split(',').map(Number);
+const NOW = '2026-11-20T12:00:00Z';
+const REPEAT = 5;
+const CAP = 100_000; // the dashboard's gathering cap (src/gather.rs)
+const BUDGET = { gzipKiB: 150, tableRatio: 1.2, seriesRatio: 1.5, gather10kMs: 1500, stats100kMs: 20 };
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor(s.length / 2)] : NaN; };
+const r1 = (x) => (Number.isFinite(x) ? Math.round(x * 10) / 10 : null);
+
+function transferSize() {
+  const html = readFileSync(path.join(DIST, 'index.html'), 'utf8');
+  const refs = [...html.matchAll(/(?:href|src)="\.?\/?([^"]*)"/g)].map((m) => m[1]).filter((f) => f && !f.endsWith('/') && existsSync(path.join(DIST, f)));
+  const boot = refs.filter((f) => f.endsWith('.js')).flatMap((f) => {
+    const js = readFileSync(path.join(DIST, f), 'utf8');
+    return [...js.matchAll(/['"]\.?\/?([\w.-]+\.(?:js|wasm))['"]/g)].map((m) => m[1]);
+  });
+  const files = ['index.html', 'config.json', ...new Set([...refs, ...boot])].filter((f) => f && !f.endsWith('/') && existsSync(path.join(DIST, f)));
+  // The module the boot script imports names its wasm file by convention.
+  for (const f of [...files]) if (f.endsWith('.js') && !f.startsWith('boot')) {
+    const wasm = f.replace(/\.js$/, '_bg.wasm');
+    if (existsSync(path.join(DIST, wasm)) && !files.includes(wasm)) files.push(wasm);
+  }
+  const out = { files: {}, raw: 0, gzip: 0, brotli: 0 };
+  for (const f of files) {
+    const b = readFileSync(path.join(DIST, f));
+    const g = zlib.gzipSync(b, { level: 9 }).length;
+    const br = zlib.brotliCompressSync(b, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+    out.files[f] = { raw: b.length, gzip: g, brotli: br };
+    out.raw += b.length; out.gzip += g; out.brotli += br;
+  }
+  return out;
+}
+
+function startServer(db, n) {
+  return new Promise((resolve, reject) => {
+    const p = spawn(SERVER, ['demo', '--port', '0', '--dist', DIST, '--db', db, '--calls', String(n), '--seed', '42', '--now', NOW, '--rate-limit', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'warn' } });
+    let out = '', err = '';
+    p.stderr.on('data', (d) => (err += d));
+    p.stdout.on('data', (d) => { out += d; const m = out.match(/listening on (http:\/\/\S+)/); if (m) resolve({ proc: p, url: m[1] }); });
+    p.on('exit', (c) => reject(new Error(`server exited ${c}: ${err}`)));
+  });
+}
+
+const FIRST_ROWS = `
+  new MutationObserver((_, o) => {
+    if (document.querySelector('tbody tr.row, #rows tr')) { window.__firstRowsAt = performance.now(); o.disconnect(); }
+  }).observe(document, { childList: true, subtree: true });`;
+
+async function lastMeasure(page, name, after) {
+  const handle = await page.waitForFunction(([n, a]) => {
+    const e = performance.getEntriesByName(n, 'measure').filter((m) => m.startTime >= a);
+    return e.length ? e[e.length - 1].duration : null;
+  }, [name, after], { timeout: 600_000 });
+  return handle.jsonValue();
+}
+
+async function benchSize(browser, n, dir) {
+  const db = path.join(dir, `calls-${n}.db`);
+  const g0 = Date.now();
+  execFileSync(SERVER, ['generate', '--db', db, '--calls', String(n), '--seed', '42', '--now', NOW], { stdio: 'ignore' });
+  const generateS = (Date.now() - g0) / 1000;
+  const server = await startServer(db, n);
+  const res = { calls: n, generate_s: r1(generateS) };
+  try {
+    const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await ctx.newPage();
+    await page.addInitScript(FIRST_ROWS);
+    // --- the dashboard
+    await page.goto(`${server.url}/`);
+    await page.waitForSelector('tbody tr.row');
+    res.app_first_rows_ms = r1(await page.evaluate(() => window.__firstRowsAt));
+    const pageMs = [], filterMs = [];
+    for (let i = 0; i < REPEAT; i++) {
+      const t = await page.evaluate(() => performance.now());
+      await page.locator('#jump').fill(String(2 + i * 7));
+      await page.locator('#jump').press('Enter');
+      pageMs.push(await lastMeasure(page, 'dashboard:rows', t));
+    }
+    for (let i = 0; i < REPEAT; i++) {
+      const t = await page.evaluate(() => performance.now());
+      await page.locator(`.filters [data-status=${['failed', 'connected', 'disconnected', 'all', 'failed'][i]}]`).click();
+      filterMs.push(await lastMeasure(page, 'dashboard:rows', t));
+    }
+    res.app_page_change_ms = r1(median(pageMs));
+    res.app_filter_change_ms = r1(median(filterMs));
+    await page.goto(`${server.url}/analytics`);
+    await page.waitForSelector('.gather-done', { timeout: 900_000 });
+    await page.waitForFunction(() => document.querySelectorAll('.chart-frame svg').length === 4, null, { timeout: 120_000 });
+    const m = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('measure').map((e) => [e.name, e.duration])));
+    res.app_gather_ms = r1(m['dashboard:gather']);
+    res.app_stats_ms = r1(m['dashboard:stats']);
+    for (const c of ['latency', 'volume', 'distribution', 'trunks']) res[`app_chart_${c}_ms`] = r1(m[`dashboard:chart:${c}`]);
+    res.app_gathered = await page.locator('.gather-done').textContent();
+    // --- the baseline, same origin, same API
+    await page.route(`${server.url}/__baseline/**`, (route) => {
+      const f = new URL(route.request().url()).pathname.replace('/__baseline/', '');
+      const file = f.startsWith('uPlot') ? path.join(HERE, '..', 'node_modules', 'uplot', 'dist', f) : path.join(HERE, f);
+      const type = f.endsWith('.css') ? 'text/css' : f.endsWith('.js') ? 'text/javascript' : 'text/html';
+      route.fulfill({ body: readFileSync(file), contentType: type });
+    });
+    await page.goto(`${server.url}/__baseline/baseline.html`);
+    await page.evaluate(() => window.__firstRows);
+    res.base_first_rows_ms = r1(await page.evaluate(() => window.__firstRowsAt));
+    const bPage = [], bFilter = [];
+    for (let i = 0; i < REPEAT; i++) bPage.push(await page.evaluate((o) => window.renderPage(`limit=20&offset=${o}`), (1 + i * 7) * 20));
+    for (let i = 0; i < REPEAT; i++) bFilter.push(await page.evaluate((s) => window.renderPage(`limit=20&offset=0${s}`), ['&status=failed', '&status=connected', '&status=disconnected', '', '&status=failed'][i]));
+    res.base_page_change_ms = r1(median(bPage));
+    res.base_filter_change_ms = r1(median(bFilter));
+    const bg = await page.evaluate((cap) => window.gather(cap), CAP);
+    res.base_gather_ms = r1(bg.ms);
+    res.base_gathered = bg.calls;
+    res.base_stats_ms = r1(median(await Promise.all([0, 1, 2].map(() => page.evaluate(() => window.stats().ms)))));
+    const chartWidth = await page.evaluate(() => Math.min(664, innerWidth - 40));
+    res.base_series_ms = r1(median([await page.evaluate((w) => window.drawSeries(w).ms, chartWidth), await page.evaluate((w) => window.drawSeries(w).ms, chartWidth), await page.evaluate((w) => window.drawSeries(w).ms, chartWidth)]));
+    await ctx.close();
+  } finally {
+    server.proc.kill('SIGTERM');
+  }
+  res.ratio_page_change = r1(res.app_page_change_ms / res.base_page_change_ms);
+  res.ratio_filter_change = r1(res.app_filter_change_ms / res.base_filter_change_ms);
+  res.ratio_series_draw = r1(res.app_chart_latency_ms / res.base_series_ms);
+  res.ratio_gather = r1(res.app_gather_ms / res.base_gather_ms);
+  return res;
+}
+
+async function main() {
+  const transfer = transferSize();
+  const dir = mkdtempSync(path.join(tmpdir(), 'dash-bench-'));
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+  const runs = [];
+  try {
+    for (const n of SIZES) {
+      process.stderr.write(`== ${n.toLocaleString('en-US')} calls\n`);
+      runs.push(await benchSize(browser, n, dir));
+    }
+  } finally {
+    await browser.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const at = (n) => runs.find((r) => r.calls === n);
+  const worst = (k) => Math.max(...runs.map((r) => r[k]).filter(Number.isFinite));
+  const budgets = [
+    { name: 'initial transfer gzip (KiB)', value: r1(transfer.gzip / 1024), limit: BUDGET.gzipKiB },
+    { name: 'table render vs baseline, page change (worst ratio)', value: worst('ratio_page_change'), limit: BUDGET.tableRatio },
+    { name: 'table render vs baseline, filter change (worst ratio)', value: worst('ratio_filter_change'), limit: BUDGET.tableRatio },
+    { name: 'time-series draw vs uPlot (worst ratio)', value: worst('ratio_series_draw'), limit: BUDGET.seriesRatio },
+    { name: 'gathering 10,000 calls (ms)', value: at(10000)?.app_gather_ms ?? null, limit: BUDGET.gather10kMs },
+    { name: 'statistics on 100,000 calls (ms)', value: at(100000)?.app_stats_ms ?? null, limit: BUDGET.stats100kMs },
+  ].map((b) => ({ ...b, pass: b.value !== null && Number.isFinite(b.value) && b.value <= b.limit }));
+  const result = { when: new Date().toISOString(), server: SERVER, dist: DIST, chromium: browser.version?.() ?? null, transfer, runs, budgets };
+  const outDir = path.join(REPO, 'bench-results');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(path.join(outDir, 'e2e.json'), JSON.stringify(result, null, 2));
+
+  const kib = (b) => `${(b / 1024).toFixed(1)} KiB`;
+  console.log(`\nInitial transfer: raw ${kib(transfer.raw)}, gzip ${kib(transfer.gzip)}, brotli ${kib(transfer.brotli)}`);
+  const rows = [
+    ['first rows (ms, from navigation)', 'app_first_rows_ms', 'base_first_rows_ms'],
+    ['page change (ms, request→paint)', 'app_page_change_ms', 'base_page_change_ms'],
+    ['filter change (ms, request→paint)', 'app_filter_change_ms', 'base_filter_change_ms'],
+    ['gathering (ms)', 'app_gather_ms', 'base_gather_ms'],
+    ['statistics (ms)', 'app_stats_ms', 'base_stats_ms'],
+    ['latency chart draw (ms) vs uPlot', 'app_chart_latency_ms', 'base_series_ms'],
+    ['volume chart draw (ms)', 'app_chart_volume_ms', null],
+    ['distribution chart draw (ms)', 'app_chart_distribution_ms', null],
+    ['trunks chart draw (ms)', 'app_chart_trunks_ms', null],
+  ];
+  const head = ['measure', ...runs.map((r) => `${r.calls.toLocaleString('en-US')}: app / base`)];
+  const table = rows.map(([label, a, b]) => [label, ...runs.map((r) => `${r[a] ?? '–'} / ${b ? r[b] ?? '–' : '–'}${b && r[a] && r[b] ? ` (×${(r[a] / r[b]).toFixed(2)})` : ''}`)]);
+  const widths = head.map((_, i) => Math.max(...[head, ...table].map((row) => String(row[i]).length)));
+  for (const row of [head, ...table]) console.log(row.map((c, i) => String(c).padEnd(widths[i])).join(' | '));
+  console.log('\nGathered:', runs.map((r) => `${r.calls}: app "${r.app_gathered}", baseline ${r.base_gathered}`).join('; '));
+  console.log('\nBudgets:');
+  for (const b of budgets) console.log(`  ${b.pass ? 'PASS' : 'MISS'}  ${b.name}: ${b.value} (limit ${b.limit})`);
+  console.log(`\nwrote ${path.relative(process.cwd(), path.join(outDir, 'e2e.json'))}`);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
