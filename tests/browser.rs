@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use call_dashboard::api::{decode_calls_page, CallsPage};
 use call_dashboard::client::{Client, Connection, KeyMode, SiteConfig};
-use call_dashboard::components::CallsPage as CallsView;
+use call_dashboard::components::{AnalyticsPage, CallsPage as CallsView};
 use call_dashboard::AppState;
 use gloo_net::http::Request;
 use leptos::prelude::*;
@@ -86,6 +86,15 @@ fn mount(query: &str) -> Mounted {
 }
 
 fn mount_with_key(query: &str, key: &str) -> Mounted {
+    mount_view(query, key, false)
+}
+
+/// Mounts the analytics view at `?{query}`.
+fn mount_analytics(query: &str) -> Mounted {
+    mount_view(query, KEY, true)
+}
+
+fn mount_view(query: &str, key: &str, analytics: bool) -> Mounted {
     let history = web_sys::window().unwrap().history().unwrap();
     let url = if query.is_empty() {
         "/".to_owned()
@@ -113,7 +122,11 @@ fn mount_with_key(query: &str, key: &str) -> Mounted {
         provide_context(state);
         view! {
             <Router>
-                {move || state.client.get().is_some().then(|| view! { <CallsView /> })}
+                {move || state.client.get().is_some().then(|| if analytics {
+                    view! { <AnalyticsPage /> }.into_any()
+                } else {
+                    view! { <CallsView /> }.into_any()
+                })}
             </Router>
         }
         .into_any()
@@ -486,4 +499,116 @@ async fn the_key_never_reaches_the_url_or_storage() {
         let v = storage.get_item(&k).unwrap().unwrap_or_default();
         assert!(!v.contains(KEY), "{k} holds the key");
     }
+}
+
+#[wasm_bindgen_test]
+async fn gathering_shows_progress_and_ends_with_every_call() {
+    clear_faults().await;
+    let failed = api_get("/calls?limit=1&status=failed")
+        .await
+        .pagination
+        .total;
+    let all = api_get("/calls?limit=1").await.pagination.total;
+    // Slow answers make the progress bar observable.
+    set_faults(r#"[{"kind":"slow","rate":1.0,"delay_ms":40,"path":"/v1/calls"}]"#).await;
+    let m = mount_analytics("");
+    m.until("see the progress bar", 10, |m| {
+        !m.all("[role=progressbar]").is_empty()
+    })
+    .await;
+    m.see_text(&format!("of {} calls", n(all))).await;
+    clear_faults().await;
+    m.until("finish gathering", 30, |m| {
+        m.text()
+            .contains(&format!("Statistics over {} of {} calls", n(all), n(all)))
+    })
+    .await;
+    let total_card = m
+        .one("[data-kpi='Total calls'] .kpi-value")
+        .text_content()
+        .unwrap();
+    assert_eq!(total_card, n(all));
+    // The failed share on its card is failed / all, as the daily report defines it.
+    let failed_card = m
+        .one("[data-kpi='Failed'] .kpi-value")
+        .text_content()
+        .unwrap();
+    assert_eq!(
+        failed_card,
+        call_dashboard::format::percent(failed as f64 / all as f64)
+    );
+    // Every chart was drawn as SVG.
+    for name in ["latency", "volume", "distribution", "trunks"] {
+        m.until(&format!("draw the {name} chart"), 10, |m| {
+            !m.all(&format!("[data-chart={name}] svg")).is_empty()
+        })
+        .await;
+    }
+}
+
+#[wasm_bindgen_test]
+async fn clicking_a_time_bucket_narrows_the_dates_and_the_rows() {
+    clear_faults().await;
+    let m = mount_analytics("tz=utc");
+    m.until("draw the volume chart", 30, |m| {
+        !m.all("[data-chart=volume] svg").is_empty()
+    })
+    .await;
+    let frame = m.one("[data-chart=volume]");
+    let rect = frame.get_bounding_client_rect();
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    init.set_client_x((rect.left() + rect.width() * 0.6) as i32);
+    init.set_client_y((rect.top() + rect.height() * 0.5) as i32);
+    let click = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
+    frame.dispatch_event(&click).unwrap();
+    m.until("put the bucket in the URL", 10, |m| {
+        m.location_search().contains("from=")
+    })
+    .await;
+    let q = call_dashboard::api::CallQuery::from_url_query(&m.location_search());
+    let (Some(start), Some(end)) = q.range.bounds(chrono::Utc::now()) else {
+        panic!("the click set no range: {}", m.location_search());
+    };
+    assert!(end > start && end - start <= chrono::Duration::days(1));
+    m.until("show rows of that bucket", 15, |m| {
+        let starts: Vec<String> = m
+            .all("[aria-label=Calls] tr.row td:nth-child(6)")
+            .iter()
+            .map(|t| t.text_content().unwrap())
+            .collect();
+        !starts.is_empty()
+            && starts.iter().all(|s| {
+                chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S")
+                    .map(|t| t.and_utc() >= start && t.and_utc() <= end)
+                    .unwrap_or(false)
+            })
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn clicking_a_trunk_row_sets_the_trunk_filter() {
+    clear_faults().await;
+    let m = mount_analytics("");
+    m.until("list the trunks", 30, |m| {
+        !m.all(".trunk-table tr.row").is_empty()
+    })
+    .await;
+    let row = m.all(".trunk-table tr.row")[0].clone();
+    let trunk = row.get_attribute("data-trunk").unwrap();
+    row.click();
+    m.until("filter by the trunk", 10, |m| {
+        m.location_search().contains(&format!("trunk={trunk}"))
+    })
+    .await;
+    m.until("show only that trunk's calls", 15, |m| {
+        let trunks: Vec<String> = m
+            .all("[aria-label=Calls] tr.row td:nth-child(2)")
+            .iter()
+            .map(|t| t.text_content().unwrap())
+            .collect();
+        !trunks.is_empty() && trunks.iter().all(|t| *t == trunk)
+    })
+    .await;
 }

@@ -74,10 +74,10 @@ impl ChartStyle {
         }
     }
 
-    /// For a near-black background (`#0D1117`): light, saturated colours.
+    /// For the dark theme's card background (`#171B22`): light, saturated colours.
     pub fn dark() -> Self {
         ChartStyle {
-            background: RGBColor(0x0D, 0x11, 0x17),
+            background: RGBColor(0x17, 0x1B, 0x22),
             text: RGBColor(0xE6, 0xED, 0xF3),
             grid: RGBColor(0x30, 0x36, 0x3D),
             axis: RGBColor(0x8B, 0x94, 0x9E),
