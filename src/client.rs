@@ -19,6 +19,7 @@ use crate::api::{
     decode_call_detail, decode_calls_page, decode_trunks_page, retry_after_seconds, ApiError,
     Attempts, CallDetail, CallQuery, CallsPage, RetryPolicy, TrunksPage,
 };
+use crate::gather::GatherOptions;
 
 /// Who adds the API key: the server in front of the site, or this browser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -37,6 +38,31 @@ pub struct SiteConfig {
     pub api_base: String,
     /// Who adds the key.
     pub key_mode: KeyMode,
+    /// Most calls the analytics view gathers. Default 100,000.
+    #[serde(default = "default_gather_cap")]
+    pub gather_cap: u64,
+    /// Requests in flight while gathering. Default 4.
+    #[serde(default = "default_gather_concurrency")]
+    pub gather_concurrency: usize,
+}
+
+fn default_gather_cap() -> u64 {
+    GatherOptions::default().cap
+}
+
+fn default_gather_concurrency() -> usize {
+    GatherOptions::default().concurrency
+}
+
+impl SiteConfig {
+    /// Gathering settings from this configuration (concurrency kept within 1–16).
+    pub fn gather_options(&self) -> GatherOptions {
+        GatherOptions {
+            cap: self.gather_cap.max(1),
+            concurrency: self.gather_concurrency.clamp(1, 16),
+            ..GatherOptions::default()
+        }
+    }
 }
 
 impl Default for SiteConfig {
@@ -45,6 +71,8 @@ impl Default for SiteConfig {
         SiteConfig {
             api_base: "https://api.telepathvoice.com/v1".to_owned(),
             key_mode: KeyMode::Direct,
+            gather_cap: default_gather_cap(),
+            gather_concurrency: default_gather_concurrency(),
         }
     }
 }

@@ -86,15 +86,15 @@ fn mount(query: &str) -> Mounted {
 }
 
 fn mount_with_key(query: &str, key: &str) -> Mounted {
-    mount_view(query, key, false)
+    mount_view(query, key, false, 100_000)
 }
 
 /// Mounts the analytics view at `?{query}`.
 fn mount_analytics(query: &str) -> Mounted {
-    mount_view(query, KEY, true)
+    mount_view(query, KEY, true, 100_000)
 }
 
-fn mount_view(query: &str, key: &str, analytics: bool) -> Mounted {
+fn mount_view(query: &str, key: &str, analytics: bool, gather_cap: u64) -> Mounted {
     let history = web_sys::window().unwrap().history().unwrap();
     let url = if query.is_empty() {
         "/".to_owned()
@@ -110,6 +110,8 @@ fn mount_view(query: &str, key: &str, analytics: bool) -> Mounted {
         config: RwSignal::new(Some(SiteConfig {
             api_base: API.to_owned(),
             key_mode: KeyMode::Direct,
+            gather_cap,
+            gather_concurrency: 4,
         })),
         client: RwSignal::new(Some(Client::new(Connection {
             api_base: API.to_owned(),
@@ -611,4 +613,17 @@ async fn clicking_a_trunk_row_sets_the_trunk_filter() {
         !trunks.is_empty() && trunks.iter().all(|t| *t == trunk)
     })
     .await;
+}
+
+#[wasm_bindgen_test]
+async fn past_the_cap_every_figure_says_how_much_it_covers() {
+    clear_faults().await;
+    let all = api_get("/calls?limit=1").await.pagination.total;
+    let m = mount_view("", KEY, true, 500);
+    m.see_text(&format!("over 500 of {} calls", n(all))).await;
+    let total_card = m
+        .one("[data-kpi='Total calls'] .kpi-value")
+        .text_content()
+        .unwrap();
+    assert_eq!(total_card, "500");
 }

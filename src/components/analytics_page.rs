@@ -17,13 +17,13 @@ use crate::charts::{
     table_trunks, table_volume, DistributionData, Hit, HitTarget, LatencyData, Table, TrunkData,
     VolumeData,
 };
-use crate::client::{RequestSlot, RetryNotice};
+use crate::client::{RequestSlot, RetryNotice, SiteConfig};
 use crate::components::{
     CallList, ChartPanel, DrawRequest, ErrorBanner, FilterPanel, KpiCards, RetryBanner, StatusLine,
     ThemeChoice, TrunkTable, ViewClock,
 };
 use crate::format;
-use crate::gather::{GatherOptions, Progress};
+use crate::gather::Progress;
 use crate::gatherer::{gather, Gathered, PageCache};
 use crate::perf;
 use crate::stats::{compare, Analysis, AnalysisOptions, PerSegment, DEFAULT_TOTAL_SLO_MS};
@@ -87,7 +87,10 @@ pub fn AnalyticsPage() -> impl IntoView {
             let notify = move |n: Option<RetryNotice>| retry_notice.set(n);
             let on_progress = move |p: Progress| gathering.set(GatherState::Running(p));
             let frozen = q.frozen(now);
-            let opts = GatherOptions::default();
+            let opts = state
+                .config
+                .with_untracked(|c| c.as_ref().map(SiteConfig::gather_options))
+                .unwrap_or_default();
             match gather(
                 &client,
                 &frozen,
