@@ -130,7 +130,7 @@ async function benchSize(browser, n, dir) {
     res.base_gathered = bg.calls;
     res.base_stats_ms = r1(median(await Promise.all([0, 1, 2].map(() => page.evaluate(() => window.stats().ms)))));
     const chartWidth = await page.evaluate(() => Math.min(664, innerWidth - 40));
-    res.base_series_ms = r1(median([await page.evaluate((w) => window.drawSeries(w).ms, chartWidth), await page.evaluate((w) => window.drawSeries(w).ms, chartWidth), await page.evaluate((w) => window.drawSeries(w).ms, chartWidth)]));
+    res.base_series_ms = r1(median([await page.evaluate((w) => window.drawSeries(w).then((d) => d.ms), chartWidth), await page.evaluate((w) => window.drawSeries(w).then((d) => d.ms), chartWidth), await page.evaluate((w) => window.drawSeries(w).then((d) => d.ms), chartWidth)]));
     await ctx.close();
   } finally {
     server.proc.kill('SIGTERM');
