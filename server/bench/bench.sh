@@ -7,7 +7,8 @@
 #
 # Usage (from anywhere): server/bench/bench.sh
 # Knobs (environment): CALLS (1000000), DURATION seconds per case (10),
-# CONNECTIONS (16), THREADS (1, wrk threads), KEEP_DB=1 to reuse an existing database.
+# CONNECTIONS (16), THREADS (1, wrk threads), KEEP_DB=1 to reuse an existing database,
+# ONLY=REGEX to run only the cases whose name matches.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -71,6 +72,7 @@ json_rows=()
 misses=0
 for c in "${cases[@]}"; do
   IFS='|' read -r name kind path <<<"$c"
+  [[ -z "${ONLY:-}" || "$name" =~ $ONLY ]] || continue
   path=${path//CALL_ID/$call_id}
   url="$base$path"
   code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $key" "$url")
