@@ -72,7 +72,9 @@ pub fn AnalyticsPage() -> impl IntoView {
     // Gather the filtered set, then the previous period of the same length.
     let gather_key = Memo::new(move |_| query.with(|q| (q.status, q.trunk_id.clone(), q.range)));
     Effect::new(move |_| {
-        gather_key.track();
+        // Read, not `track()`: a memo that is only tracked is never evaluated, so it
+        // never subscribes to the query and never changes.
+        gather_key.with(|_| ());
         run.track();
         let now = clock.now.get();
         let Some(client) = state.client.get() else {

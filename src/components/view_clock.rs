@@ -21,7 +21,8 @@ impl ViewClock {
         let reload = RwSignal::new(0u32);
         let filters = Memo::new(move |_| query.with(|q| (q.status, q.trunk_id.clone(), q.range)));
         let now = Memo::new(move |_| {
-            filters.track();
+            // Read the memo (a tracked-only memo is never evaluated, so never changes).
+            filters.with(|_| ());
             reload.track();
             Utc::now()
         });
