@@ -632,14 +632,25 @@ async fn past_the_cap_every_figure_says_how_much_it_covers() {
 async fn a_filter_change_gathers_the_new_set() {
     clear_faults().await;
     let all = api_get("/calls?limit=1").await.pagination.total;
-    let failed = api_get("/calls?limit=1&status=failed").await.pagination.total;
+    let failed = api_get("/calls?limit=1&status=failed")
+        .await
+        .pagination
+        .total;
     let m = mount_analytics("");
-    m.see_text(&format!("Statistics over {} of {} calls", n(all), n(all))).await;
+    m.see_text(&format!("Statistics over {} of {} calls", n(all), n(all)))
+        .await;
     m.click("[data-status=failed]");
     m.until("gather the failed calls", 20, |m| {
-        m.text().contains(&format!("Statistics over {} of {} calls", n(failed), n(failed)))
+        m.text().contains(&format!(
+            "Statistics over {} of {} calls",
+            n(failed),
+            n(failed)
+        ))
     })
     .await;
-    let total_card = m.one("[data-kpi='Total calls'] .kpi-value").text_content().unwrap();
+    let total_card = m
+        .one("[data-kpi='Total calls'] .kpi-value")
+        .text_content()
+        .unwrap();
     assert_eq!(total_card, n(failed));
 }

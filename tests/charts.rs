@@ -238,13 +238,18 @@ mod drawing {
         let a = analysis_of(&[]);
         for (name, svg, drawn) in all_charts(&a) {
             let geo = drawn.unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert!(svg.contains(NO_CALLS), "{name}");
+            let message = if name == "volume" {
+                NO_CALLS
+            } else {
+                NO_ANSWERED_CALLS
+            };
+            assert!(svg.contains(message), "{name}");
             assert!(geo.regions.is_empty(), "{name}");
         }
-        // Only failed calls: counts exist, latency does not.
+        // Only failed calls: counts exist, latency does not, and the charts say why.
         let a = analysis_of(&[call("A", "failed", "10:10", [0, 0, 0])]);
         let charts = all_charts(&a);
-        assert!(charts[0].1.contains(NO_CALLS));
+        assert!(charts[0].1.contains(NO_ANSWERED_CALLS));
         assert!(!charts[1].1.contains(NO_CALLS));
     }
 
@@ -264,7 +269,10 @@ mod drawing {
         for calls in sets {
             for (name, svg, drawn) in all_charts(&analysis_of(&calls)) {
                 assert!(drawn.is_ok(), "{name}: {drawn:?}");
-                assert!(!svg.contains(NO_CALLS), "{name}");
+                assert!(
+                    !svg.contains(NO_CALLS) && !svg.contains(NO_ANSWERED_CALLS),
+                    "{name}"
+                );
             }
         }
     }
@@ -468,7 +476,7 @@ mod text_alternatives {
                 rows: &empty.trunks,
                 max_rows: 10,
             }),
-            "No calls in this range.",
+            "No answered calls in this range (latency counts connected and disconnected calls).",
         );
     }
 

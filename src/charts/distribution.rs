@@ -4,7 +4,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::frame::{draw_message, font, geometry, prepare, value_ticks, Ticked, NO_CALLS};
+use super::frame::{draw_message, font, geometry, prepare, value_ticks, Ticked, NO_ANSWERED_CALLS};
 use super::{Axis, ChartError, ChartGeometry, ChartStyle, HitRegion, HitTarget, Table};
 use crate::format;
 use crate::stats::{Distribution, LatencySummary};
@@ -35,7 +35,7 @@ pub fn draw_distribution<DB: DrawingBackend>(
     prepare(root, style)?;
     let h = &data.distribution.histogram;
     if h.total == 0 {
-        return draw_message(root, style, NO_CALLS);
+        return draw_message(root, style, NO_ANSWERED_CALLS);
     }
     let x0 = h.start_ms;
     let tail = h.overflow > 0;
@@ -151,7 +151,7 @@ pub fn draw_distribution<DB: DrawingBackend>(
 pub fn summary_distribution(data: &DistributionData<'_>) -> String {
     let h = &data.distribution.histogram;
     if h.total == 0 {
-        return format!("{NO_CALLS}.");
+        return format!("{NO_ANSWERED_CALLS}.");
     }
     let ms = |v: Option<f64>| v.map_or("–".to_owned(), format::millis);
     let mut s = format!(

@@ -14,6 +14,11 @@ use crate::api::TimeZoneMode;
 /// The message drawn instead of a chart without data.
 pub const NO_CALLS: &str = "No calls in this range";
 
+/// What a latency chart draws when no call in the range was answered: latency is
+/// measured on connected and disconnected calls only, so failed calls alone draw this.
+pub const NO_ANSWERED_CALLS: &str =
+    "No answered calls in this range (latency counts connected and disconnected calls)";
+
 const MIN_W: u32 = 160;
 const MIN_H: u32 = 100;
 

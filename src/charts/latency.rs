@@ -4,7 +4,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::frame::{
-    draw_message, font, geometry, instant, prepare, time_ticks, value_ticks, Ticked, NO_CALLS,
+    draw_message, font, geometry, instant, prepare, time_ticks, value_ticks, Ticked,
+    NO_ANSWERED_CALLS,
 };
 use super::{
     thin_min_max, Axis, ChartError, ChartGeometry, ChartStyle, HitRegion, HitTarget, Table,
@@ -58,7 +59,7 @@ pub fn draw_latency<DB: DrawingBackend>(
     let span = buckets.span();
     let Some((start, end)) = span.filter(|_| buckets.buckets.iter().any(|b| b.latency_calls > 0))
     else {
-        return draw_message(root, style, NO_CALLS);
+        return draw_message(root, style, NO_ANSWERED_CALLS);
     };
     let (x0, x1) = (start.timestamp() as f64, end.timestamp() as f64);
     let top_value = buckets
@@ -182,7 +183,7 @@ pub fn summary_latency(data: &LatencyData<'_>) -> String {
         .filter_map(|x| x.p95.total.map(|v| (v, x.start)))
         .max_by(|a, c| a.0.total_cmp(&c.0));
     let Some((peak, at)) = peak else {
-        return format!("{NO_CALLS}.");
+        return format!("{NO_ANSWERED_CALLS}.");
     };
     let mut s = format!(
         "p95 total latency peaked at {} at {}",

@@ -4,7 +4,8 @@
 //! Each chart has three faces: `draw_*` draws it into a drawing area (sized by the area,
 //! so the UI redraws on resize) and returns a [`ChartGeometry`] for tooltips and clicks;
 //! `summary_*` is a sentence or two for screen readers; `table_*` is its data as a
-//! [`Table`] for the "show as table" view. With no data a chart draws [`NO_CALLS`].
+//! [`Table`] for the "show as table" view. With no data a chart draws [`NO_CALLS`]
+//! (latency charts: [`NO_ANSWERED_CALLS`]).
 //!
 //! - [`draw_latency`]: per time bucket, a stacked area of the mean carrier, AI and
 //!   gateway latency (means add up, so the stack's top is the mean total: the segment
@@ -33,7 +34,7 @@ pub use distribution::{
     draw_distribution, summary_distribution, table_distribution, DistributionData,
 };
 pub use error::ChartError;
-pub use frame::NO_CALLS;
+pub use frame::{NO_ANSWERED_CALLS, NO_CALLS};
 pub use geometry::{Axis, ChartGeometry, Hit, HitRegion, HitTarget, PixelRect};
 pub use latency::{draw_latency, summary_latency, table_latency, LatencyData};
 pub use style::ChartStyle;

@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::frame::{draw_message, font, geometry, prepare, value_ticks, Ticked, NO_CALLS};
+use super::frame::{draw_message, font, geometry, prepare, value_ticks, Ticked, NO_ANSWERED_CALLS};
 use super::{Axis, ChartError, ChartGeometry, ChartStyle, HitRegion, HitTarget, Table};
 use crate::format;
 use crate::stats::{Segment, TrunkRow};
@@ -45,7 +45,7 @@ pub fn draw_trunks<DB: DrawingBackend>(
     prepare(root, style)?;
     let rows = shown(data);
     if rows.is_empty() {
-        return draw_message(root, style, NO_CALLS);
+        return draw_message(root, style, NO_ANSWERED_CALLS);
     }
     let n = rows.len() as f64;
     let most = rows
@@ -137,7 +137,7 @@ pub fn draw_trunks<DB: DrawingBackend>(
 /// "Worst of 12 trunks by p95 total latency: conn_b at 1,240 ms (carrier 90 ms, AI 1,100 ms, gateway 50 ms at p95)."
 pub fn summary_trunks(data: &TrunkData<'_>) -> String {
     let Some(worst) = data.rows.iter().find(|r| r.latency_calls > 0) else {
-        return format!("{NO_CALLS}.");
+        return format!("{NO_ANSWERED_CALLS}.");
     };
     let ms = |v: Option<f64>| v.map_or("–".to_owned(), format::millis);
     let parts: Vec<String> = Segment::PARTS

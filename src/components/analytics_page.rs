@@ -457,7 +457,11 @@ pub fn AnalyticsPage() -> impl IntoView {
                 GatherState::Failed(e) => view! { <ErrorBanner error=e on_retry=move |_| run.update(|n| *n += 1) /> }.into_any(),
                 GatherState::Done => view! {
                     <p class="gather gather-done muted" role="status">
-                        {move || current.with(|g| g.as_ref().map(|g| format!("Statistics over {}", g.progress.text())))}
+                        {move || current.with(|g| g.as_ref().map(|g| format!(
+                            "Statistics over {} of {} calls",
+                            format::thousands(g.progress.fetched),
+                            format::thousands(g.progress.total),
+                        )))}
                     </p>
                 }.into_any(),
                 GatherState::Idle => ().into_any(),

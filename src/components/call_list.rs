@@ -46,6 +46,22 @@ pub fn CallList(
     let list = RwSignal::new(ListState::default());
     let retry_notice = RwSignal::new(None::<RetryNotice>);
     let selected = RwSignal::new(None::<Call>);
+    // The row that opened the detail panel gets the focus back when it closes.
+    let opener = StoredValue::new_local(None::<web_sys::HtmlElement>);
+    let open = move |c: Call| {
+        let active = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.active_element())
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+        opener.set_value(active);
+        selected.set(Some(c));
+    };
+    let close = move || {
+        selected.set(None);
+        if let Some(el) = opener.get_value() {
+            let _ = el.focus();
+        }
+    };
     let slot = StoredValue::new_local(RequestSlot::default());
 
     Effect::new(move |_| {
@@ -138,13 +154,13 @@ pub fn CallList(
             </div>
         }>
             <CallTable calls=calls tz=tz skeleton=first_load
-                on_select=move |c| selected.set(Some(c)) />
+                on_select=open />
         </Show>
         <Pager total=total shown=shown page=shown_page page_size=page_size
             on_page=move |p| on_change.run(query.get_untracked().with_page(p))
             on_size=move |size| on_change.run(query.get_untracked().with_filters(|q| q.page_size = size)) />
         {move || selected.get().map(|c| view! {
-            <DetailPanel call=c tz=tz on_close=move |_| selected.set(None) />
+            <DetailPanel call=c tz=tz on_close=move |_| close() />
         })}
     }
 }
