@@ -16,13 +16,15 @@ SERVER         := target/server/dashboard-server
 PORT           ?= 8080
 
 .PHONY: help tools demo build build-site build-server api test test-native test-browser \
-        test-e2e lint fmt bench bench-server clean
+        test-e2e lint bench bench-server soak clean
 
 help:
 	@echo "make demo          build and serve the dashboard on the local API at http://127.0.0.1:$(PORT)"
 	@echo "make test          every test: lint, native, browser (headless Chromium), end-to-end"
 	@echo "make api           only the local API on :8081 (for trunk serve)"
+	@echo "make bench         browser benchmark against a plain-JS + uPlot baseline"
 	@echo "make bench-server  load benchmark of the local API on 1,000,000 calls"
+	@echo "make soak          the race test with 2,000 random sequences"
 
 # ---- tools -------------------------------------------------------------------
 tools:
@@ -72,10 +74,24 @@ test-browser: tools
 	cargo build -p dashboard-server
 	tests/run-browser-tests.sh target/debug/dashboard-server
 
-test-e2e:
-	@echo "== end-to-end suite: see end2end/README.md (not yet part of make test)"
+# Playwright drives the release build in Debian's Chromium; it never downloads a browser.
+E2E_NPM = if [ ! -d end2end/node_modules ]; then (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund); fi
+
+test-e2e: build-site
+	cargo build -p dashboard-server
+	@$(E2E_NPM)
+	cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 DASHBOARD_SERVER=target/debug/dashboard-server DIST=dist npx playwright test
+
+soak: tools
+	cargo build -p dashboard-server
+	@$(E2E_NPM)
+	cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 scripts/soak.sh
 
 # ---- benchmarks (not tests) --------------------------------------------------
+bench: build-site build-server
+	@$(E2E_NPM)
+	cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 DASHBOARD_SERVER=$(SERVER) DIST=dist node bench/bench.mjs
+
 bench-server:
 	server/bench/bench.sh
 
