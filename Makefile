@@ -39,6 +39,9 @@ tools:
 	@if ! wasm-opt --version 2>/dev/null | grep -q "version $(BINARYEN_VERSION)"; then \
 	  echo "== installing wasm-opt (binaryen $(BINARYEN_VERSION) from npm)"; \
 	  npm install --global --no-audit --no-fund binaryen@$(BINARYEN_VERSION); fi
+	@if ! python3 -c 'import requests' 2>/dev/null; then \
+	  echo "== installing python requests (for the vendor's example scripts)"; \
+	  python3 -m pip install --quiet requests; fi
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
 	  echo "== installing chromium and chromedriver from apt"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; fi
