@@ -111,7 +111,8 @@ pub fn AnalyticsPage() -> impl IntoView {
                     gathering.set(GatherState::Done);
                 }
                 Err(ApiError::Aborted) => {
-                    if let GatherState::Running(p) = gathering.get_untracked() {
+                    // The view may be gone (navigated away): never panic on its signals.
+                    if let Some(GatherState::Running(p)) = gathering.try_get_untracked() {
                         gathering.set(GatherState::Cancelled(p));
                     }
                     return;
