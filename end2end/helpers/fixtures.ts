@@ -9,12 +9,6 @@ export class Guard {
   cspViolations: string[] = [];
   /** Set to false where a test provokes failures on purpose and checks them itself. */
   enabled = true;
-  /**
-   * Known finding, asserted by its own failing test in analytics.spec.ts: plotters
-   * measures chart text with `setAttribute("style")`, which `style-src 'self'` blocks.
-   * Views that draw charts set this so their other checks still say something.
-   */
-  allowPlottersStyleAttr = false;
 
   attach(page: Page) {
     page.on('pageerror', (e) => this.problems.push(`pageerror: ${e.message}`));
@@ -31,17 +25,9 @@ export class Guard {
     page.on('crash', () => this.problems.push('page crashed'));
   }
 
-  /** CSP violations other than the allowed known one. */
-  unexpectedCsp(): string[] {
-    if (!this.allowPlottersStyleAttr) return this.cspViolations;
-    return this.cspViolations.filter(
-      (v) => !v.includes('"directive":"style-src-attr"') && !v.startsWith('Applying inline style violates'),
-    );
-  }
-
   check() {
     expect(this.problems, 'uncaught errors or panics in the page').toEqual([]);
-    expect(this.unexpectedCsp(), 'CSP violations').toEqual([]);
+    expect(this.cspViolations, 'CSP violations').toEqual([]);
   }
 }
 

@@ -6,10 +6,6 @@ import { Page } from '@playwright/test';
 import { Server } from '../helpers/server';
 import { settled, thousands, rows } from '../helpers/app';
 
-test.beforeEach(({ guard }) => {
-  guard.allowPlottersStyleAttr = true; // asserted on its own below
-});
-
 /** Every call matching an API query, paged through 100 at a time. */
 async function allCalls(server: Server, filter = ''): Promise<any[]> {
   const out: any[] = [];
@@ -146,8 +142,7 @@ test('a click on a chart bucket narrows the list below', async ({ page, server }
   }
 });
 
-test('charts draw without CSP violations (plotters text measuring)', async ({ page, server, guard }) => {
-  guard.allowPlottersStyleAttr = false;
+test('charts draw without CSP violations (plotters text measuring)', async ({ page, server }) => {
   await openAnalytics(page, server);
   await expect(page.locator('.chart-frame svg')).toHaveCount(4);
   // The Guard then fails this test on each blocked inline style attribute.

@@ -21,8 +21,7 @@ for (const scheme of ['light', 'dark'] as const) {
       test.use({ colorScheme: scheme, viewport: { width: w, height: h } });
       const shot = (name: string) => path.join(DIR, `${name}-${scheme}-${w}.png`);
 
-      test(`calls, detail panel, analytics, report — ${scheme} ${w}`, async ({ page, server, guard }) => {
-        guard.allowPlottersStyleAttr = true; // see analytics.spec.ts
+      test(`calls, detail panel, analytics, report — ${scheme} ${w}`, async ({ page, server }) => {
         await open(page, server);
         await expect(rows(page)).toHaveCount(20);
         await page.screenshot({ path: shot('calls'), fullPage: true });
