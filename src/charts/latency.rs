@@ -69,7 +69,8 @@ pub fn draw_latency<DB: DrawingBackend>(
         .flatten()
         .chain(data.slo_ms.map(f64::from))
         .fold(0.0, f64::max);
-    let y1 = (top_value * 1.1).max(1.0);
+    // Headroom above the data for the legend in the upper-left corner.
+    let y1 = (top_value * 1.5).max(1.0);
     let (w_px, h_px) = root.dim_in_pixel();
     let (ticks, step) = time_ticks(x0, x1, data.tz, (w_px / 90).max(2) as usize);
     let mut chart = ChartBuilder::on(root)
@@ -103,12 +104,15 @@ pub fn draw_latency<DB: DrawingBackend>(
         let color = style.segment(*s);
         for (k, run) in runs(buckets, |b| stacked(&b.mean, i)).iter().enumerate() {
             let anno = chart.draw_series(
-                AreaSeries::new(thin(run), 0.0, color.mix(0.35)).border_style(color),
+                AreaSeries::new(thin(run), 0.0, style.tint(color, 0.45)).border_style(color),
             )?;
             if k == 0 {
                 anno.label(format!("{} mean", s.label()))
                     .legend(move |(x, y)| {
-                        Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.mix(0.6).filled())
+                        Rectangle::new(
+                            [(x, y - 5), (x + 12, y + 5)],
+                            style.tint(color, 0.45).filled(),
+                        )
                     });
             }
         }

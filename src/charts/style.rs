@@ -99,6 +99,15 @@ impl ChartStyle {
         }
     }
 
+    /// `c` blended over the background, `amount` of the way (opaque, so stacked
+    /// areas drawn over each other keep their own colour instead of mixing).
+    pub fn tint(&self, c: RGBColor, amount: f64) -> RGBColor {
+        let a = amount.clamp(0.0, 1.0);
+        let mix = |fg: u8, bg: u8| (f64::from(fg) * a + f64::from(bg) * (1.0 - a)).round() as u8;
+        let bg = self.background;
+        RGBColor(mix(c.0, bg.0), mix(c.1, bg.1), mix(c.2, bg.2))
+    }
+
     /// The colour of a latency segment (the total uses the p95 colour).
     pub fn segment(&self, s: Segment) -> RGBColor {
         match s {

@@ -48,7 +48,8 @@ pub fn draw_volume<DB: DrawingBackend>(
         .map(|b| b.counts.total())
         .max()
         .unwrap_or(0);
-    let y1 = (most as f64 * 1.15).max(1.0);
+    // Headroom above the bars for the legend in the upper-left corner.
+    let y1 = (most as f64 * 1.4).max(1.0);
     let (w_px, h_px) = root.dim_in_pixel();
     let (ticks, step) = time_ticks(x0, x1, data.tz, (w_px / 90).max(2) as usize);
     let y_ticks: Vec<f64> = value_ticks(0.0, y1, (h_px / 50).max(2) as usize)
