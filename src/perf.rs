@@ -1,5 +1,6 @@
 //! Performance marks the benchmark reads: `performance.measure` entries named
-//! `dashboard:*` (`rows`, `gather`, `stats`, `chart:<name>`), so timings come from the
+//! `dashboard:*` (`rows`, `rows-fetch` (request and decode only), `gather`, `stats`,
+//! `chart:<name>`), so timings come from the
 //! page itself. Each measure runs from the mark `<name>:start` to the moment it is taken.
 
 fn performance() -> Option<web_sys::Performance> {

@@ -77,9 +77,11 @@ pub fn CallList(
         });
         busy.set(true);
         perf::start("dashboard:rows");
+        perf::start("dashboard:rows-fetch");
         spawn_local(async move {
             let notify = move |n: Option<RetryNotice>| retry_notice.set(n);
             let result = client.calls(&q, now, &signal, &notify).await;
+            perf::measure("dashboard:rows-fetch");
             match result {
                 Err(ApiError::Aborted) => return,
                 Ok(page) => {
