@@ -62,6 +62,21 @@ impl GatherPlan {
     }
 }
 
+/// Smallest set worth previewing: below it gathering is over in a blink.
+pub const PREVIEW_MIN_TARGET: u64 = 5_000;
+
+/// Whether statistics over the calls gathered so far should be shown now: each time
+/// gathering crosses a quarter of a large set (25, 50 and 75 %). A manager sees the
+/// figures take shape during a long gather, and the statistics code is warm (compiled
+/// by the browser's optimising tier) when the whole set arrives.
+pub fn preview_due(fetched_before: u64, fetched_now: u64, target: u64) -> bool {
+    if target < PREVIEW_MIN_TARGET || fetched_now >= target {
+        return false;
+    }
+    let quarter = |n: u64| n * 4 / target;
+    quarter(fetched_now) > quarter(fetched_before)
+}
+
 /// How far gathering has got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Progress {

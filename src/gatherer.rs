@@ -15,7 +15,7 @@ use web_sys::AbortSignal;
 
 use crate::api::{ApiError, Call, CallQuery};
 use crate::client::{Client, RetryNotice};
-use crate::gather::{GatherOptions, GatherPlan, Progress};
+use crate::gather::{preview_due, GatherOptions, GatherPlan, Progress};
 
 /// Most calls the cache keeps; past this it starts over (a simple, bounded policy).
 const CACHE_LIMIT: usize = 400_000;
@@ -73,10 +73,28 @@ async fn window(
     Ok(entry)
 }
 
+/// Who hears about a gather while it runs.
+pub struct Listeners<'a> {
+    /// After every page.
+    pub progress: &'a dyn Fn(Progress),
+    /// The calls so far, at each quarter of a large set (see [`preview_due`]).
+    pub preview: &'a dyn Fn(Gathered),
+    /// Retry waits, as the client reports them.
+    pub notify: &'a dyn Fn(Option<RetryNotice>),
+}
+
+impl Listeners<'_> {
+    /// Nobody listens (the previous period, the daily report's own progress aside).
+    pub const QUIET: Listeners<'static> = Listeners {
+        progress: &|_| {},
+        preview: &|_| {},
+        notify: &|_| {},
+    };
+}
+
 /// Gathers every call of `query` (which should be [`CallQuery::frozen`]), reporting
 /// progress after each page. A cancelled gather keeps its pages in `cache`, so
 /// resuming it fetches only what is missing.
-#[allow(clippy::too_many_arguments)]
 pub async fn gather(
     client: &Client,
     query: &CallQuery,
@@ -84,9 +102,9 @@ pub async fn gather(
     opts: GatherOptions,
     cache: &PageCache,
     signal: &AbortSignal,
-    on_progress: &dyn Fn(Progress),
-    notify: &dyn Fn(Option<RetryNotice>),
+    listen: &Listeners<'_>,
 ) -> Result<Gathered, ApiError> {
+    let (on_progress, notify) = (listen.progress, listen.notify);
     let page = opts.page.clamp(1, 100);
     let first = window(client, query, now, (0, page), cache, signal, notify).await?;
     let total = first.1;
@@ -106,17 +124,28 @@ pub async fn gather(
             )
         })
         .buffer_unordered(opts.concurrency.max(1));
+    let assemble = |pages: &[Option<Page>]| {
+        let mut calls = Vec::with_capacity(plan.target as usize);
+        calls.extend(first.0.iter().take(plan.target as usize).cloned());
+        for p in pages.iter().flatten() {
+            calls.extend(p.0.iter().cloned());
+        }
+        calls
+    };
     while let Some((i, result)) = results.next().await {
         let got = result?;
+        let before = progress.fetched;
         progress.fetched += got.0.len() as u64;
         pages[i] = Some(got);
         on_progress(progress);
+        if preview_due(before, progress.fetched, plan.target) {
+            (listen.preview)(Gathered {
+                calls: assemble(&pages),
+                progress,
+            });
+        }
     }
-    let mut calls = Vec::with_capacity(plan.target as usize);
-    calls.extend(first.0.iter().take(plan.target as usize).cloned());
-    for p in pages.into_iter().flatten() {
-        calls.extend(p.0.iter().cloned());
-    }
+    let calls = assemble(&pages);
     progress.fetched = calls.len() as u64;
     Ok(Gathered { calls, progress })
 }

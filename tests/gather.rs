@@ -124,3 +124,24 @@ fn counts_scope_keeps_only_trunk_and_range() {
     );
     assert_eq!(q.with_page(2).counts_scope(), q.counts_scope());
 }
+
+#[test]
+fn previews_come_at_each_quarter_of_a_large_set() {
+    use call_dashboard::gather::preview_due;
+    let check = |before: u64, now: u64, target: u64, expected: bool| {
+        assert_eq!(
+            preview_due(before, now, target),
+            expected,
+            "{before}->{now} of {target}"
+        )
+    };
+    check(0, 100, 10_000, false);
+    check(2_400, 2_500, 10_000, true);
+    check(2_500, 2_600, 10_000, false);
+    check(4_900, 5_000, 10_000, true);
+    check(7_400, 7_600, 10_000, true);
+    // The whole set is not a preview, and small sets get none.
+    check(9_900, 10_000, 10_000, false);
+    check(1_000, 2_000, 4_000, false);
+    check(0, 0, 0, false);
+}

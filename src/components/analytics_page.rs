@@ -24,7 +24,7 @@ use crate::components::{
 };
 use crate::format;
 use crate::gather::Progress;
-use crate::gatherer::{gather, Gathered, PageCache};
+use crate::gatherer::{gather, Gathered, Listeners, PageCache};
 use crate::perf;
 use crate::stats::{compare, Analysis, AnalysisOptions, PerSegment, DEFAULT_TOTAL_SLO_MS};
 use crate::url_state::use_call_query;
@@ -88,23 +88,19 @@ pub fn AnalyticsPage() -> impl IntoView {
         spawn_local(async move {
             let notify = move |n: Option<RetryNotice>| retry_notice.set(n);
             let on_progress = move |p: Progress| gathering.set(GatherState::Running(p));
+            // Figures over the calls so far, labelled "over n of total" until the end.
+            let on_preview = move |g: Gathered| current.set(Some(Arc::new(g)));
+            let listen = Listeners {
+                progress: &on_progress,
+                preview: &on_preview,
+                notify: &notify,
+            };
             let frozen = q.frozen(now);
             let opts = state
                 .config
                 .with_untracked(|c| c.as_ref().map(SiteConfig::gather_options))
                 .unwrap_or_default();
-            match gather(
-                &client,
-                &frozen,
-                now,
-                opts,
-                &cache,
-                &signal,
-                &on_progress,
-                &notify,
-            )
-            .await
-            {
+            match gather(&client, &frozen, now, opts, &cache, &signal, &listen).await {
                 Ok(g) => {
                     perf::measure("dashboard:gather");
                     current.set(Some(Arc::new(g)));
@@ -128,18 +124,12 @@ pub fn AnalyticsPage() -> impl IntoView {
             previous.set(None);
             if let Some(prev) = q.previous_period(now) {
                 let prev_frozen = prev.frozen(now);
-                let quiet = |_: Progress| {};
-                if let Ok(g) = gather(
-                    &client,
-                    &prev_frozen,
-                    now,
-                    opts,
-                    &cache,
-                    &signal,
-                    &quiet,
-                    &notify,
-                )
-                .await
+                let listen = Listeners {
+                    notify: &notify,
+                    ..Listeners::QUIET
+                };
+                if let Ok(g) =
+                    gather(&client, &prev_frozen, now, opts, &cache, &signal, &listen).await
                 {
                     previous.set(Some(Arc::new(g)));
                 }
@@ -148,11 +138,20 @@ pub fn AnalyticsPage() -> impl IntoView {
     });
     on_cleanup(move || slot.with_value(RequestSlot::cancel));
 
-    // Statistics, recomputed when the set or the SLO changes.
+    // Statistics, recomputed only when their own inputs change: the set, the range and
+    // the SLO (paging the list below, or the previous period arriving, must not
+    // recompute the current set).
     let analysis = RwSignal::new(None::<Arc<Analysis>>);
     let previous_analysis = RwSignal::new(None::<Arc<Analysis>>);
+    let stats_query = Memo::new(move |_| {
+        query.with(|q| CallQuery {
+            range: q.range,
+            slo_ms: q.slo_ms,
+            ..CallQuery::new()
+        })
+    });
     Effect::new(move |_| {
-        let q = query.get();
+        let q = stats_query.get();
         let now = clock.now.get_untracked();
         let result = current.with(|g| {
             g.as_ref().map(|g| {
@@ -163,6 +162,10 @@ pub fn AnalyticsPage() -> impl IntoView {
             })
         });
         analysis.set(result);
+    });
+    Effect::new(move |_| {
+        let q = stats_query.get();
+        let now = clock.now.get_untracked();
         let prev = previous.with(|g| {
             g.as_ref().and_then(|g| {
                 let pq = q.previous_period(now)?;
@@ -176,8 +179,14 @@ pub fn AnalyticsPage() -> impl IntoView {
             previous_analysis.with(|p| a.as_ref().zip(p.as_ref()).map(|(a, p)| compare(a, p)))
         })
     });
+    // Every figure says how much of the set it covers: a preview while gathering runs,
+    // or the cap once it is done.
     let coverage = Signal::derive(move || {
-        current.with(|g| g.as_ref().and_then(|g| g.progress.coverage_label()))
+        let label = current.with(|g| g.as_ref().and_then(|g| g.progress.coverage_label()))?;
+        Some(match gathering.get() {
+            GatherState::Running(_) => format!("Preview: figures are {label}; gathering goes on."),
+            _ => format!("Figures are {label} (the gathering cap, set in config.json)."),
+        })
     });
 
     let tz = Signal::derive(move || query.with(|q| q.tz));

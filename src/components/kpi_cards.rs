@@ -9,7 +9,7 @@ use crate::stats::{Analysis, Kpi, KpiDelta, Verdict};
 pub fn KpiCards(
     #[prop(into)] current: Signal<Option<std::sync::Arc<Analysis>>>,
     #[prop(into)] deltas: Signal<Option<Vec<KpiDelta>>>,
-    /// "over 12,300 of 20,000 calls" when the set is incomplete.
+    /// The sentence saying how much of the set the figures cover, when incomplete.
     #[prop(into)]
     coverage: Signal<Option<String>>,
 ) -> impl IntoView {
@@ -38,6 +38,6 @@ pub fn KpiCards(
         <section class="kpis" aria-label="Key figures">
             {Kpi::ALL.into_iter().enumerate().map(|(i, k)| card(i, k)).collect_view()}
         </section>
-        {move || coverage.get().map(|c| view! { <p class="coverage banner banner-warn" role="status">{format!("Figures are {c} (the gathering cap).")}</p> })}
+        {move || coverage.get().map(|c| view! { <p class="coverage banner banner-warn" role="status">{c}</p> })}
     }
 }

@@ -10,7 +10,7 @@ use crate::client::RequestSlot;
 use crate::components::ErrorBanner;
 use crate::format;
 use crate::gather::{GatherOptions, Progress};
-use crate::gatherer::{gather, PageCache};
+use crate::gatherer::{gather, Listeners, PageCache};
 use crate::stats::Report;
 
 #[derive(Clone, PartialEq)]
@@ -69,7 +69,11 @@ pub fn ReportPage() -> impl IntoView {
                 ..GatherOptions::default()
             };
             let progress = move |p: Progress| report.set(ReportState::Loading(p));
-            match gather(&client, &q, now, opts, &cache, &signal, &progress, &|_| {}).await {
+            let listen = Listeners {
+                progress: &progress,
+                ..Listeners::QUIET
+            };
+            match gather(&client, &q, now, opts, &cache, &signal, &listen).await {
                 Ok(g) => report.set(ReportState::Ready(Report::from_calls(&g.calls), g.progress)),
                 Err(ApiError::Aborted) => {}
                 Err(e) => report.set(ReportState::Failed(e)),
