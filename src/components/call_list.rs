@@ -71,13 +71,10 @@ pub fn CallList(
             return;
         };
         let signal = slot.with_value(RequestSlot::begin);
-        list.update(|s| {
-            s.loading = true;
-            s.error = None;
-        });
-        busy.set(true);
         perf::start("dashboard:rows");
         perf::start("dashboard:rows-fetch");
+        // Spawned before the loading state is set, so the request leaves before the
+        // re-render that state causes (both wait in the same microtask queue).
         spawn_local(async move {
             let notify = move |n: Option<RetryNotice>| retry_notice.set(n);
             let result = client.calls(&q, now, &signal, &notify).await;
@@ -85,13 +82,15 @@ pub fn CallList(
             match result {
                 Err(ApiError::Aborted) => return,
                 Ok(page) => {
-                    seen_trunks.update(|seen| {
-                        for c in &page.calls {
-                            if !seen.contains(&c.trunk_id) {
-                                seen.insert(c.trunk_id.clone());
-                            }
-                        }
+                    // Only a new trunk changes the trunk filter's choices.
+                    let new_trunk = seen_trunks.with_untracked(|seen| {
+                        page.calls.iter().any(|c| !seen.contains(&c.trunk_id))
                     });
+                    if new_trunk {
+                        seen_trunks.update(|seen| {
+                            seen.extend(page.calls.iter().map(|c| c.trunk_id.clone()));
+                        });
+                    }
                     list.set(ListState {
                         shown: Some((q, page)),
                         loading: false,
@@ -111,6 +110,11 @@ pub fn CallList(
             }
             busy.set(false);
         });
+        list.update(|s| {
+            s.loading = true;
+            s.error = None;
+        });
+        busy.set(true);
     });
     on_cleanup(move || slot.with_value(RequestSlot::cancel));
 
