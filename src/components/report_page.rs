@@ -111,7 +111,11 @@ pub fn ReportPage() -> impl IntoView {
     view! {
         <section class="report card" aria-labelledby="report-title">
             <header class="report-head">
-                <h1 id="report-title">{move || format!("Daily report for {}", day_text())}</h1>
+                <h1 id="report-title">{move || format!(
+                    "Daily report for {} ({})",
+                    day_text(),
+                    format::zone_label(query.with(|q| q.tz)),
+                )}</h1>
                 <div class="report-controls">
                     <label class="field">
                         <span>{move || format!("Day ({})", format::zone_label(query.with(|q| q.tz)))}</span>
