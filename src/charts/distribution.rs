@@ -4,7 +4,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::frame::{draw_message, font, geometry, prepare, value_ticks, Ticked, NO_ANSWERED_CALLS};
+use super::frame::{
+    draw_legend, draw_message, font, geometry, prepare, value_ticks, Ticked, NO_ANSWERED_CALLS,
+};
 use super::{Axis, ChartError, ChartGeometry, ChartStyle, HitRegion, HitTarget, Table};
 use crate::format;
 use crate::stats::{Distribution, LatencySummary};
@@ -122,13 +124,7 @@ pub fn draw_distribution<DB: DrawingBackend>(
         let y = y1 * (0.98 - 0.07 * i as f64);
         chart.draw_series([Text::new(text, (x, y), marker_font.clone())])?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(style.background.mix(0.85))
-        .border_style(style.axis)
-        .label_font(font(style, style.font_px))
-        .draw()?;
+    draw_legend(&mut chart, SeriesLabelPosition::UpperRight, style)?;
 
     let mut geo = geometry(&chart);
     let px = |x: f64| chart.backend_coord(&(x, 0.0)).0;

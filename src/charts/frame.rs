@@ -57,6 +57,22 @@ pub(super) fn draw_message<DB: DrawingBackend>(
     Ok(ChartGeometry::default())
 }
 
+/// Draws the chart's legend at `position` in the style every chart shares.
+pub(super) fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+    style: &ChartStyle,
+) -> Result<(), ChartError> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(style.background.mix(0.85))
+        .border_style(style.axis)
+        .label_font(font(style, style.font_px))
+        .draw()?;
+    Ok(())
+}
+
 /// An f64 axis with ticks chosen here (plotters' `WithKeyPoints` over f64 offers no
 /// label formatter, so the mesh could not print our units).
 #[derive(Clone)]

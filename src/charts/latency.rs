@@ -4,7 +4,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::frame::{
-    draw_message, font, geometry, instant, prepare, time_ticks, value_ticks, Ticked,
+    draw_legend, draw_message, font, geometry, instant, prepare, time_ticks, value_ticks, Ticked,
     NO_ANSWERED_CALLS,
 };
 use super::{
@@ -146,13 +146,7 @@ pub fn draw_latency<DB: DrawingBackend>(
                 PathElement::new(vec![(x, y), (x + 14, y)], color.stroke_width(2))
             });
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(style.background.mix(0.85))
-        .border_style(style.axis)
-        .label_font(font(style, style.font_px))
-        .draw()?;
+    draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, style)?;
 
     let mut geo = geometry(&chart);
     geo.regions = bucket_regions(buckets, |t| chart.backend_coord(&(t, 0.0)).0);

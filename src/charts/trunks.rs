@@ -3,7 +3,9 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::frame::{draw_message, font, geometry, prepare, value_ticks, Ticked, NO_ANSWERED_CALLS};
+use super::frame::{
+    draw_legend, draw_message, font, geometry, prepare, value_ticks, Ticked, NO_ANSWERED_CALLS,
+};
 use super::{Axis, ChartError, ChartGeometry, ChartStyle, HitRegion, HitTarget, Table};
 use crate::format;
 use crate::stats::{Segment, TrunkRow};
@@ -111,13 +113,7 @@ pub fn draw_trunks<DB: DrawingBackend>(
         });
         chart.draw_series(p50)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(style.background.mix(0.85))
-        .border_style(style.axis)
-        .label_font(font(style, style.font_px))
-        .draw()?;
+    draw_legend(&mut chart, SeriesLabelPosition::LowerRight, style)?;
 
     let mut geo = geometry(&chart);
     let py = |y: f64| chart.backend_coord(&(0.0, y)).1;

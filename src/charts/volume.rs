@@ -4,7 +4,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::frame::{
-    draw_message, font, geometry, instant, prepare, time_ticks, value_ticks, Ticked, NO_CALLS,
+    draw_legend, draw_message, font, geometry, instant, prepare, time_ticks, value_ticks, Ticked,
+    NO_CALLS,
 };
 use super::latency::bucket_regions;
 use super::{ChartError, ChartGeometry, ChartStyle, Table};
@@ -103,13 +104,7 @@ pub fn draw_volume<DB: DrawingBackend>(
             .label(kind.label())
             .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.filled()));
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .background_style(style.background.mix(0.85))
-        .border_style(style.axis)
-        .label_font(font(style, style.font_px))
-        .draw()?;
+    draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, style)?;
 
     let mut geo = geometry(&chart);
     geo.regions = bucket_regions(buckets, |t| chart.backend_coord(&(t, 0.0)).0);
