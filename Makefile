@@ -21,7 +21,7 @@ PORT           ?= 8080
 help:
 	@echo "make demo          build and serve the dashboard on the local API at http://127.0.0.1:$(PORT)"
 	@echo "make test          every test: lint, native, browser (headless Chromium), end-to-end"
-	@echo "make api           only the local API on :8081 (for trunk serve)"
+	@echo "make api           the local API on :8081, key added server-side (for trunk serve)"
 	@echo "make bench         browser benchmark against a plain-JS + uPlot baseline"
 	@echo "make bench-server  load benchmark of the local API on 1,000,000 calls"
 	@echo "make soak          the race test with 2,000 random sequences"
@@ -58,8 +58,10 @@ build-server:
 demo: build
 	$(SERVER) demo --port $(PORT) --dist dist
 
+# The local API for `trunk serve` (Trunk.toml proxies /v1 to :8081): demo mode, so the
+# key is added server-side as the site's config.json (key_mode: server) expects.
 api: build-server
-	$(SERVER) api --port 8081
+	$(SERVER) demo --port 8081 --dist dist
 
 # ---- tests -------------------------------------------------------------------
 test: tools lint test-native test-browser test-e2e
