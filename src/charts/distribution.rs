@@ -5,7 +5,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::frame::{
-    draw_legend, draw_message, font, geometry, prepare, value_ticks, Ticked, NO_ANSWERED_CALLS,
+    draw_legend, draw_mesh, draw_message, font, geometry, prepare, value_ticks, whole_label, Axes,
+    Ticked, NO_ANSWERED_CALLS,
 };
 use super::{Axis, ChartError, ChartGeometry, ChartStyle, HitRegion, HitTarget, Table};
 use crate::format;
@@ -63,22 +64,17 @@ pub fn draw_distribution<DB: DrawingBackend>(
             Ticked::new(x0, x1, value_ticks(x0, x1, (w_px / 90).max(2) as usize)),
             Ticked::new(0.0, y1, y_ticks),
         )?;
-    let count_fmt = |y: &f64| format::thousands(y.max(0.0).round() as u64);
-    let ms_fmt = |x: &f64| format::thousands(x.max(0.0).round() as u64);
-    chart
-        .configure_mesh()
-        .bold_line_style(style.grid)
-        .axis_style(style.axis)
-        .label_style(font(style, style.font_px))
-        .axis_desc_style(font(style, style.font_px))
-        .x_desc("Total latency (ms)")
-        .y_desc(format!(
-            "Calls per {} ms",
-            format::thousands(h.bin_width_ms as u64)
-        ))
-        .x_label_formatter(&ms_fmt)
-        .y_label_formatter(&count_fmt)
-        .draw()?;
+    draw_mesh(
+        &mut chart,
+        style,
+        Axes {
+            x_desc: "Total latency (ms)".to_owned(),
+            y_desc: format!("Calls per {} ms", format::thousands(h.bin_width_ms as u64)),
+            x_fmt: &whole_label,
+            y_fmt: &whole_label,
+            y_grid: true,
+        },
+    )?;
 
     let bars_color = style.bars;
     let bars = h

@@ -10,6 +10,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{ChartError, ChartGeometry, ChartStyle, PixelRect};
 use crate::api::TimeZoneMode;
+use crate::format;
 
 /// The message drawn instead of a chart without data.
 pub const NO_CALLS: &str = "No calls in this range";
@@ -55,6 +56,47 @@ pub(super) fn draw_message<DB: DrawingBackend>(
     let centered = font(style, style.font_px + 2).pos(Pos::new(HPos::Center, VPos::Center));
     root.draw_text(message, &centered, (w as i32 / 2, h as i32 / 2))?;
     Ok(ChartGeometry::default())
+}
+
+/// A tick label for a count or a millisecond value: `1,500`.
+pub(super) fn whole_label(v: &f64) -> String {
+    format::thousands(v.max(0.0).round() as u64)
+}
+
+/// Axis titles and tick labels of a chart.
+pub(super) struct Axes<'f> {
+    /// Title under the x axis, units included.
+    pub x_desc: String,
+    /// Title beside the y axis, units included.
+    pub y_desc: String,
+    /// Tick labels on x.
+    pub x_fmt: &'f dyn Fn(&f64) -> String,
+    /// Tick labels on y.
+    pub y_fmt: &'f dyn Fn(&f64) -> String,
+    /// Horizontal grid lines (off where rows are categories).
+    pub y_grid: bool,
+}
+
+/// Draws the grid, axes and labels in the style every chart shares.
+pub(super) fn draw_mesh<'a, DB: DrawingBackend + 'a>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<Ticked, Ticked>>,
+    style: &ChartStyle,
+    axes: Axes<'_>,
+) -> Result<(), ChartError> {
+    let mut mesh = chart.configure_mesh();
+    if !axes.y_grid {
+        mesh.disable_y_mesh();
+    }
+    mesh.bold_line_style(style.grid)
+        .axis_style(style.axis)
+        .label_style(font(style, style.font_px))
+        .axis_desc_style(font(style, style.font_px))
+        .x_desc(axes.x_desc)
+        .y_desc(axes.y_desc)
+        .x_label_formatter(axes.x_fmt)
+        .y_label_formatter(axes.y_fmt)
+        .draw()?;
+    Ok(())
 }
 
 /// Draws the chart's legend at `position` in the style every chart shares.

@@ -4,8 +4,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::frame::{
-    draw_legend, draw_message, font, geometry, instant, prepare, time_ticks, value_ticks, Ticked,
-    NO_ANSWERED_CALLS,
+    draw_legend, draw_mesh, draw_message, geometry, instant, prepare, time_ticks, value_ticks,
+    whole_label, Axes, Ticked, NO_ANSWERED_CALLS,
 };
 use super::{
     thin_min_max, Axis, ChartError, ChartGeometry, ChartStyle, HitRegion, HitTarget, Table,
@@ -84,18 +84,17 @@ pub fn draw_latency<DB: DrawingBackend>(
     let span_s = (x1 - x0) as i64;
     let tz = data.tz;
     let x_fmt = |x: &f64| format::time_tick(instant(*x), tz, step, span_s);
-    let y_fmt = |y: &f64| format::thousands(y.max(0.0).round() as u64);
-    chart
-        .configure_mesh()
-        .bold_line_style(style.grid)
-        .axis_style(style.axis)
-        .label_style(font(style, style.font_px))
-        .axis_desc_style(font(style, style.font_px))
-        .x_desc(format!("Time ({})", format::zone_label(tz)))
-        .y_desc("Latency (ms)")
-        .x_label_formatter(&x_fmt)
-        .y_label_formatter(&y_fmt)
-        .draw()?;
+    draw_mesh(
+        &mut chart,
+        style,
+        Axes {
+            x_desc: format!("Time ({})", format::zone_label(tz)),
+            y_desc: "Latency (ms)".to_owned(),
+            x_fmt: &x_fmt,
+            y_fmt: &whole_label,
+            y_grid: true,
+        },
+    )?;
 
     let plot_w = chart.plotting_area().dim_in_pixel().0;
     let thin = |run: &[(f64, f64)]| thin_min_max(run, (x0, x1), plot_w);

@@ -4,7 +4,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::frame::{
-    draw_legend, draw_message, font, geometry, prepare, value_ticks, Ticked, NO_ANSWERED_CALLS,
+    draw_legend, draw_mesh, draw_message, geometry, prepare, value_ticks, whole_label, Axes,
+    Ticked, NO_ANSWERED_CALLS,
 };
 use super::{Axis, ChartError, ChartGeometry, ChartStyle, HitRegion, HitTarget, Table};
 use crate::format;
@@ -73,19 +74,17 @@ pub fn draw_trunks<DB: DrawingBackend>(
             .cloned()
             .unwrap_or_default()
     };
-    let ms_fmt = |x: &f64| format::thousands(x.max(0.0).round() as u64);
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .bold_line_style(style.grid)
-        .axis_style(style.axis)
-        .label_style(font(style, style.font_px))
-        .axis_desc_style(font(style, style.font_px))
-        .x_desc("Latency (ms): light bar p95, solid bar p50")
-        .y_desc("Trunk")
-        .x_label_formatter(&ms_fmt)
-        .y_label_formatter(&y_fmt)
-        .draw()?;
+    draw_mesh(
+        &mut chart,
+        style,
+        Axes {
+            x_desc: "Latency (ms): light bar p95, solid bar p50".to_owned(),
+            y_desc: "Trunk".to_owned(),
+            x_fmt: &whole_label,
+            y_fmt: &y_fmt,
+            y_grid: false,
+        },
+    )?;
 
     for (k, s) in Segment::PARTS.into_iter().enumerate() {
         let color = style.segment(s);
