@@ -165,6 +165,14 @@ impl Mounted {
         self.one(".pager-range").text_content().unwrap_or_default()
     }
 
+    /// The call ids of the rows on screen, top to bottom.
+    fn row_ids(&self) -> Vec<String> {
+        self.all("tr.row[data-id]")
+            .iter()
+            .filter_map(|r| r.get_attribute("data-id"))
+            .collect()
+    }
+
     fn statuses(&self) -> Vec<String> {
         self.all("tr.row .badge")
             .iter()
@@ -246,11 +254,7 @@ async fn first_page_shows_twenty_newest_calls_and_the_total() {
     let m = mount("");
     m.see_range(&format!("1–20 of {}", n(expected.pagination.total)))
         .await;
-    let ids: Vec<String> = m
-        .all("tr.row")
-        .iter()
-        .map(|r| r.get_attribute("data-id").unwrap())
-        .collect();
+    let ids = m.row_ids();
     let want: Vec<String> = expected.calls.iter().map(|c| c.id.clone()).collect();
     assert_eq!(ids, want);
 }
@@ -379,11 +383,7 @@ async fn a_deep_link_restores_the_view() {
     let m = mount("status=failed&page=2&size=10&tz=utc");
     m.see_range(&format!("11–20 of {}", n(failed.pagination.total)))
         .await;
-    let ids: Vec<String> = m
-        .all("tr.row")
-        .iter()
-        .map(|r| r.get_attribute("data-id").unwrap())
-        .collect();
+    let ids = m.row_ids();
     assert_eq!(
         ids,
         failed
