@@ -1,33 +1,18 @@
 //! Native tests of `charts`: each chart drawn to an SVG string and read back, the hit
 //! geometry, thinning, and the text alternatives.
 
-use call_dashboard::api::{Call, CallStatus, TimeZoneMode};
+use call_dashboard::api::{Call, TimeZoneMode};
 use call_dashboard::charts::*;
 use call_dashboard::stats::{Analysis, AnalysisOptions};
-use chrono::{DateTime, Utc};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-fn utc(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s)
-        .expect("test timestamps are valid")
-        .with_timezone(&Utc)
-}
+mod fixtures;
+use fixtures::utc;
 
+/// A one-minute call: the charts do not look at durations.
 fn call(trunk: &str, status: &str, start: &str, lat: [u32; 3]) -> Call {
-    Call {
-        id: format!("call_{trunk}_{start}"),
-        trunk_id: trunk.to_owned(),
-        from: "+1-555-123-4567".to_owned(),
-        to: "+1-555-987-6543".to_owned(),
-        status: CallStatus::from_wire(status),
-        duration_seconds: 60,
-        start_time: utc(&format!("2024-03-05T{start}:00Z")),
-        end_time: None,
-        carrier_lag_ms: lat[0],
-        ai_latency_ms: lat[1],
-        gateway_processing_ms: lat[2],
-    }
+    fixtures::call(trunk, status, start, 60, lat)
 }
 
 /// Three hourly buckets, 10:00–12:59 UTC, SLO 800 ms.

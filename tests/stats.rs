@@ -1,33 +1,11 @@
 //! Native tests of `stats`: every statistic against hand-computed fixtures, and the edges
 //! (empty set, one call, all equal, huge values, unknown statuses).
 
-use call_dashboard::api::{Call, CallStatus};
+use call_dashboard::api::Call;
 use call_dashboard::stats::*;
-use chrono::{DateTime, Utc};
+use fixtures::{call, utc};
 
-fn utc(s: &str) -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339(s)
-        .expect("test timestamps are valid")
-        .with_timezone(&Utc)
-}
-
-/// A call at `start` (HH:MM on 2024-03-05 UTC) with the three latency parts.
-fn call(trunk: &str, status: &str, start: &str, dur: u64, lat: [u32; 3]) -> Call {
-    let start_time = utc(&format!("2024-03-05T{start}:00Z"));
-    Call {
-        id: format!("call_{trunk}_{start}"),
-        trunk_id: trunk.to_owned(),
-        from: "+1-555-123-4567".to_owned(),
-        to: "+1-555-987-6543".to_owned(),
-        status: CallStatus::from_wire(status),
-        duration_seconds: dur,
-        start_time,
-        end_time: None,
-        carrier_lag_ms: lat[0],
-        ai_latency_ms: lat[1],
-        gateway_processing_ms: lat[2],
-    }
-}
+mod fixtures;
 
 /// Two trunks over two hours, one call of each status and one unknown status.
 ///
