@@ -25,6 +25,11 @@ export interface ServerOptions {
   /** Reuse this database directory instead of a new temp one. */
   dir?: string;
   faultControl?: boolean;
+  /**
+   * `demo` / `api`: requests per minute per key (`--rate-limit N`); the server's
+   * default is 6000 for `demo`, 600 for `api`. Windows are wall-clock minutes.
+   */
+  rateLimit?: number;
   /** `serve-direct`: the API base the browser calls. `serve-proxy`: the upstream. */
   apiBase?: string;
   env?: Record<string, string>;
@@ -67,6 +72,14 @@ export class Server {
       body: JSON.stringify(faults),
     });
     if (!r.ok) throw new Error(`PUT /__faults: ${r.status} ${await r.text()}`);
+  }
+
+  /** The faults still in force, with their remaining `count` (needs `faultControl`). */
+  async faults(): Promise<Fault[]> {
+    const r = await fetch(`${this.url}/__faults`);
+    if (!r.ok) throw new Error(`GET /__faults: ${r.status}`);
+    const body = await r.json();
+    return Array.isArray(body) ? body : body.faults;
   }
 
   async clearFaults(): Promise<void> {
@@ -129,6 +142,10 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
       break;
   }
   if (opts.faultControl) args.push('--fault-control');
+  if (opts.rateLimit !== undefined) {
+    if (mode !== 'demo' && mode !== 'api') throw new Error(`rateLimit needs mode demo or api, not ${mode}`);
+    args.push('--rate-limit', String(opts.rateLimit));
+  }
   if (opts.extra) args.push(...opts.extra);
   const proc = spawn(SERVER_BIN, args, {
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,28 +2,8 @@
 // computed from the API's own answers for the same filter, the four charts drawn,
 // a tooltip on hover, and clicks on a chart and on a trunk narrowing the list.
 import { test, expect } from '../helpers/fixtures';
-import { Page } from '@playwright/test';
-import { Server } from '../helpers/server';
-import { settled, thousands, rows } from '../helpers/app';
-
-/** Every call matching an API query, paged through 100 at a time. */
-async function allCalls(server: Server, filter = ''): Promise<any[]> {
-  const out: any[] = [];
-  for (let offset = 0; ; offset += 100) {
-    const page = await server.api(`/v1/calls?limit=100&offset=${offset}${filter}`);
-    out.push(...page.calls);
-    if (out.length >= page.pagination.total || page.calls.length === 0) return out;
-  }
-}
-
-const kpi = (page: Page, label: string) => page.locator(`.kpi[data-kpi="${label}"] .kpi-value`);
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-
-async function openAnalytics(page: Page, server: Server, search = '') {
-  await page.goto(`${server.url}/analytics${search}`);
-  await expect(page.locator('.analytics-page')).toBeVisible();
-  await expect(page.locator('.gather-done')).toBeVisible({ timeout: 30_000 });
-}
+import { thousands } from '../helpers/app';
+import { allCalls, expectKpisMatch, kpi, openAnalytics } from '../helpers/analytics';
 
 test('gathering shows a progress bar that advances, then the statistics line', async ({ page, server }) => {
   await server.setFaults([{ kind: 'slow', delay_ms: 150, path: '/v1/calls' }]);
@@ -50,15 +30,7 @@ for (const filter of ['', '&trunk_id=TRUNK', '&status=failed']) {
     }
     const calls = await allCalls(server, f);
     await openAnalytics(page, server, search);
-    const n = calls.length;
-    const by = (s: string) => calls.filter((c) => c.status === s).length / n;
-    await expect(page.locator('.gather-done')).toHaveText(`Statistics over ${thousands(n)} of ${thousands(n)} calls`);
-    await expect(kpi(page, 'Total calls')).toHaveText(thousands(n));
-    await expect(kpi(page, 'Connected')).toHaveText(pct(by('connected')));
-    await expect(kpi(page, 'Failed')).toHaveText(pct(by('failed')));
-    await expect(kpi(page, 'Disconnected')).toHaveText(pct(by('disconnected')));
-    const hours = calls.reduce((s, c) => s + c.duration_seconds, 0) / 3600;
-    await expect(kpi(page, 'Talk time')).toHaveText(`${hours.toFixed(1)} h`);
+    await expectKpisMatch(page, calls);
   });
 }
 
