@@ -77,6 +77,21 @@ test('429 with Retry-After: waits as asked with a notice, and gives up only afte
   await recover(page, server);
 });
 
+test('a retry notice goes when its request is superseded by a newer selection', async ({ page, server }) => {
+  await open(page, server);
+  // Failing slowly, so the request is still retrying when the user moves on.
+  await server.setFaults([{ kind: 'slow', delay_ms: 300, path: CALLS }, { kind: '500', path: CALLS }]);
+  await statusButton(page, 'failed').click();
+  await expect(warnBanner(page)).toContainText('Retrying in');
+  await server.clearFaults();
+  await statusButton(page, 'connected').click();
+  await settled(page);
+  await expectScreenMatchesApi(page, server);
+  await expect(errorBanner(page)).toHaveCount(0);
+  // The aborted request retries nothing any more; the new one needed no retry.
+  await expect(warnBanner(page), 'the superseded request\'s "Retrying in" notice').toHaveCount(0, { timeout: 5_000 });
+});
+
 test('slow answers: a loading indicator, the old rows kept, then the new ones', async ({ page, server }) => {
   await open(page, server);
   const before = await shownIds(page);
