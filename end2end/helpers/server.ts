@@ -30,6 +30,8 @@ export interface ServerOptions {
    * default is 6000 for `demo`, 600 for `api`. Windows are wall-clock minutes.
    */
   rateLimit?: number;
+  /** `demo` / `api`: length of a rate-limit window in seconds (`--rate-window`, default 60). */
+  rateWindow?: number;
   /** `serve-direct`: the API base the browser calls. `serve-proxy`: the upstream. */
   apiBase?: string;
   env?: Record<string, string>;
@@ -145,6 +147,10 @@ export async function startServer(opts: ServerOptions = {}): Promise<Server> {
   if (opts.rateLimit !== undefined) {
     if (mode !== 'demo' && mode !== 'api') throw new Error(`rateLimit needs mode demo or api, not ${mode}`);
     args.push('--rate-limit', String(opts.rateLimit));
+  }
+  if (opts.rateWindow !== undefined) {
+    if (mode !== 'demo' && mode !== 'api') throw new Error(`rateWindow needs mode demo or api, not ${mode}`);
+    args.push('--rate-window', String(opts.rateWindow));
   }
   if (opts.extra) args.push(...opts.extra);
   const proc = spawn(SERVER_BIN, args, {

@@ -175,8 +175,13 @@ async fn guard(State(s): State<Arc<ApiState>>, req: Request, next: Next) -> Resp
         ApiError::new(
             ErrorCode::RateLimited,
             format!(
-                "Rate limit of {} requests per minute reached; retry in {} s.",
-                decision.limit, decision.retry_after
+                "Rate limit of {} requests per {} reached; retry in {} s.",
+                decision.limit,
+                match s.limiter.window_s() {
+                    60 => "minute".to_owned(),
+                    w => format!("{w} s"),
+                },
+                decision.retry_after
             ),
         )
         .with_retry_after(decision.retry_after)

@@ -74,6 +74,9 @@ pub struct ApiOptions {
     /// Requests per minute per key; 0 = unlimited [default: 600 for api, 6000 for demo].
     #[arg(long, value_name = "N")]
     pub rate_limit: Option<u32>,
+    /// Length of a rate-limit window in seconds (the API's is a minute; tests shorten it).
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=3600))]
+    pub rate_window: u32,
     /// Inject a fault, e.g. `500:rate=0.2`, `slow:delay_ms=300`, `429:retry_after=5`,
     /// `truncated`, `malformed`, `drift:path=/v1/calls`, `503:count=3` (repeatable).
     #[arg(long = "fault", value_name = "SPEC")]

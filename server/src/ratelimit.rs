@@ -1,7 +1,8 @@
 //! Per-key fixed-window rate limiting and the `X-RateLimit-*` headers.
 //!
-//! Windows are aligned to the wall-clock minute: `X-RateLimit-Reset` is the Unix second
-//! at which the current minute ends. Requests without a valid key share one
+//! Windows are aligned to the wall clock (a minute unless `--rate-window` says otherwise;
+//! tests use a few seconds): `X-RateLimit-Reset` is the Unix second at which the current
+//! window ends. Requests without a valid key share one
 //! "anonymous" bucket, so guessing keys is limited too. A limit of 0 means unlimited;
 //! the headers are still sent, with `X-RateLimit-Limit` and `-Remaining` at 4294967295.
 
@@ -57,26 +58,38 @@ impl Decision {
     }
 }
 
-/// Counts requests per bucket per minute.
+/// Counts requests per bucket per window.
 #[derive(Debug)]
 pub struct RateLimiter {
     limit: u32,
+    window_s: i64,
     windows: Mutex<HashMap<Bucket, (i64, u32)>>,
 }
 
 impl RateLimiter {
     /// A limiter allowing `per_minute` requests per bucket (0 = unlimited).
     pub fn new(per_minute: u32) -> Self {
+        Self::with_window(per_minute, 60)
+    }
+
+    /// A limiter allowing `limit` requests per bucket per `window_s` seconds (at least 1).
+    pub fn with_window(limit: u32, window_s: u32) -> Self {
         RateLimiter {
-            limit: per_minute,
+            limit,
+            window_s: i64::from(window_s.max(1)),
             windows: Mutex::new(HashMap::new()),
         }
     }
 
+    /// Length of a window in seconds.
+    pub fn window_s(&self) -> i64 {
+        self.window_s
+    }
+
     /// Counts one request at Unix time `now` and says whether it may proceed.
     pub fn check(&self, bucket: Bucket, now: i64) -> Decision {
-        let window = now.div_euclid(60);
-        let reset = (window + 1) * 60;
+        let window = now.div_euclid(self.window_s);
+        let reset = (window + 1) * self.window_s;
         let retry_after = u64::try_from(reset - now).unwrap_or(1).max(1);
         if self.limit == 0 {
             return Decision {
@@ -121,6 +134,17 @@ mod tests {
         assert!(!c.allowed && c.remaining == 0 && c.retry_after == 19);
         assert!(rl.check(Bucket::Anonymous, t).allowed);
         assert!(rl.check(Bucket::Key, t + 20).allowed);
+    }
+
+    #[test]
+    fn a_short_window_resets_sooner() {
+        let rl = RateLimiter::with_window(1, 5);
+        let t = 1_700_000_081; // 1 s into a 5 s window
+        assert!(rl.check(Bucket::Key, t).allowed);
+        let b = rl.check(Bucket::Key, t);
+        assert!(!b.allowed && b.reset == 1_700_000_085 && b.retry_after == 4);
+        assert!(rl.check(Bucket::Key, t + 4).allowed);
+        assert_eq!(rl.window_s(), 5);
     }
 
     #[test]

@@ -165,7 +165,10 @@ fn local_api(db: Arc<Db>, opts: &ApiOptions, demo: bool) -> Result<Router, Serve
             key: ApiKey::new(&opts.key)?,
             missing_is_key: demo,
         },
-        limiter: RateLimiter::new(opts.rate_limit.unwrap_or(default_rate)),
+        limiter: RateLimiter::with_window(
+            opts.rate_limit.unwrap_or(default_rate),
+            opts.rate_window,
+        ),
         faults: faults.clone(),
     });
     let mut router = api::router(state);
