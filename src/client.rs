@@ -8,11 +8,14 @@
 
 use std::cell::RefCell;
 use std::fmt;
+use std::future::Future;
 use std::rc::Rc;
 
 use chrono::{DateTime, Utc};
-use gloo_net::http::Request;
+use gloo_net::http::{Request, Response};
 use serde::Deserialize;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal};
 
 use crate::api::{
@@ -179,16 +182,24 @@ impl Client {
     }
 
     /// One page of `GET /v1/calls` for `query`, presets resolved against `now`.
-    pub async fn calls(
+    ///
+    /// The request leaves when this is called, not when the future is first polled:
+    /// a view that starts it from an effect does not wait for the re-render the same
+    /// change causes before the request is on the wire.
+    pub fn calls(
         &self,
         query: &CallQuery,
         now: DateTime<Utc>,
-        signal: &AbortSignal,
-        notify: &dyn Fn(Option<RetryNotice>),
-    ) -> Result<CallsPage, ApiError> {
+        signal: AbortSignal,
+        notify: impl Fn(Option<RetryNotice>) + 'static,
+    ) -> impl Future<Output = Result<CallsPage, ApiError>> + 'static {
         let path = format!("/calls?{}", query.api_query(now));
-        let body = self.get_text(&path, signal, notify).await?;
-        decode_calls_page(&body)
+        let first = self.send(&path, &signal);
+        let client = self.clone();
+        async move {
+            let body = client.retrying(first, &path, &signal, &notify).await?;
+            decode_calls_page(&body)
+        }
     }
 
     /// Any window of the filtered set (`limit` ≤ 100), for gathering and counts.
@@ -237,9 +248,22 @@ impl Client {
         signal: &AbortSignal,
         notify: &dyn Fn(Option<RetryNotice>),
     ) -> Result<String, ApiError> {
+        self.retrying(self.send(path, signal), path, signal, notify)
+            .await
+    }
+
+    /// Waits for `first`, an attempt at GET `path` already sent, then retries it as the
+    /// policy says.
+    async fn retrying(
+        &self,
+        first: impl Future<Output = Result<String, ApiError>>,
+        path: &str,
+        signal: &AbortSignal,
+        notify: &dyn Fn(Option<RetryNotice>),
+    ) -> Result<String, ApiError> {
         let mut attempts = Attempts::default();
+        let mut result = first.await;
         loop {
-            let result = self.get_once(path, signal).await;
             if signal.aborted() {
                 return Err(ApiError::Aborted);
             }
@@ -268,33 +292,48 @@ impl Client {
             if signal.aborted() {
                 return Err(ApiError::Aborted);
             }
+            result = self.send(path, signal).await;
         }
     }
 
-    async fn get_once(&self, path: &str, signal: &AbortSignal) -> Result<String, ApiError> {
+    /// Sends one GET of `path` now (`fetch` is called before this returns) and gives the
+    /// body of a 2xx answer, or the error the answer or the network means.
+    fn send(
+        &self,
+        path: &str,
+        signal: &AbortSignal,
+    ) -> impl Future<Output = Result<String, ApiError>> + 'static {
         let url = format!("{}{}", self.connection.api_base.trim_end_matches('/'), path);
         let mut request = Request::get(&url).abort_signal(Some(signal));
         if let Some(key) = &self.connection.key {
             request = request.header("Authorization", &format!("Bearer {key}"));
         }
-        let network = || ApiError::Network {
-            base: self.connection.api_base.clone(),
+        let base = self.connection.api_base.clone();
+        let sent = match (request.build(), web_sys::window()) {
+            (Ok(request), Some(window)) => {
+                Some(JsFuture::from(window.fetch_with_request(&request.into())))
+            }
+            _ => None,
         };
-        let resp = request.send().await.map_err(|_| network())?;
-        let status = resp.status();
-        let headers = resp.headers();
-        let body = resp.text().await.map_err(|_| network())?;
-        if (200..300).contains(&status) {
-            return Ok(body);
+        async move {
+            let network = || ApiError::Network { base: base.clone() };
+            let raw = sent.ok_or_else(network)?.await.map_err(|_| network())?;
+            let resp = Response::from(raw.dyn_into::<web_sys::Response>().map_err(|_| network())?);
+            let status = resp.status();
+            let headers = resp.headers();
+            let body = resp.text().await.map_err(|_| network())?;
+            if (200..300).contains(&status) {
+                return Ok(body);
+            }
+            let retry_after = (status == 429).then(|| {
+                let now_s = (js_sys::Date::now() / 1000.0) as u64;
+                retry_after_seconds(
+                    headers.get("Retry-After").as_deref(),
+                    headers.get("X-RateLimit-Reset").as_deref(),
+                    now_s,
+                )
+            });
+            Err(ApiError::from_status(status, &body, retry_after))
         }
-        let retry_after = (status == 429).then(|| {
-            let now_s = (js_sys::Date::now() / 1000.0) as u64;
-            retry_after_seconds(
-                headers.get("Retry-After").as_deref(),
-                headers.get("X-RateLimit-Reset").as_deref(),
-                now_s,
-            )
-        });
-        Err(ApiError::from_status(status, &body, retry_after))
     }
 }

@@ -39,7 +39,9 @@ pub enum ApiError {
         message: String,
     },
     /// 429: too many requests; `retry_after_s` says how long to wait.
-    #[error("Rate limit reached. Retrying in {retry_after_s} s.")]
+    #[error(
+        "The API is still limiting requests after several waits (it last asked for {retry_after_s} s). Try again in a moment."
+    )]
     RateLimited {
         /// Seconds to wait before the next request.
         retry_after_s: u64,
