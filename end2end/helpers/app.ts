@@ -16,7 +16,7 @@ export async function open(page: Page, server: Server, search = ''): Promise<voi
 /** Waits until no list request is in flight and the table shows data (or the empty card). */
 export async function settled(page: Page): Promise<void> {
   await expect(page.locator('.calls-page')).toBeVisible();
-  await expect(page.locator('.calls-page.busy')).toHaveCount(0);
+  await expect(page.locator('.calls-page[aria-busy="true"]')).toHaveCount(0);
   await expect(page.locator('tr.skeleton')).toHaveCount(0);
 }
 

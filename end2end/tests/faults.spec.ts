@@ -98,7 +98,8 @@ test('slow answers: a loading indicator, the old rows kept, then the new ones', 
   await server.setFaults([{ kind: 'slow', delay_ms: 1500, path: CALLS }]);
   await statusButton(page, 'disconnected').click();
   await expect(page.locator('.loading-indicator')).toHaveText('Loading…');
-  await expect(page.locator('.calls-page.busy')).toHaveCount(1);
+  await expect(page.locator('.calls-page.busy')).toHaveCount(1); // shown once the load has lasted 250 ms
+  await expect(page.locator('.calls-page')).toHaveAttribute('aria-busy', 'true');
   expect(await shownIds(page)).toEqual(before); // no blank flash while waiting
   await settled(page);
   await expect(page.locator('.loading-indicator')).toHaveText('');

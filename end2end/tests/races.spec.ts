@@ -90,7 +90,7 @@ function randomSlowFaults(r: () => number): Fault[] {
 /** Waits until the page has no API request in flight and no list loading. */
 async function quiet(page: Page, inflight: () => number): Promise<void> {
   await expect.poll(() => inflight(), { timeout: 15_000, intervals: [20, 50, 100] }).toBe(0);
-  await expect(page.locator('.calls-page.busy')).toHaveCount(0, { timeout: 15_000 });
+  await expect(page.locator('.calls-page[aria-busy="true"]')).toHaveCount(0, { timeout: 15_000 });
   await expect.poll(() => inflight(), { timeout: 15_000, intervals: [20, 50] }).toBe(0);
 }
 

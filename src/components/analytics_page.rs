@@ -19,8 +19,8 @@ use crate::charts::{
 };
 use crate::client::{RequestSlot, RetryNotice, SiteConfig};
 use crate::components::{
-    CallList, ChartPanel, DrawRequest, ErrorBanner, FilterPanel, KpiCards, RetryBanner, StatusLine,
-    ThemeChoice, TrunkTable, ViewClock,
+    visible_busy, CallList, ChartPanel, DrawRequest, ErrorBanner, FilterPanel, KpiCards,
+    RetryBanner, StatusLine, ThemeChoice, TrunkTable, ViewClock,
 };
 use crate::format;
 use crate::gather::Progress;
@@ -62,6 +62,7 @@ pub fn AnalyticsPage() -> impl IntoView {
     let clock = ViewClock::new(query);
     let seen_trunks = RwSignal::new(BTreeSet::new());
     let busy = RwSignal::new(false);
+    let shown_busy = visible_busy(busy);
     let gathering = RwSignal::new(GatherState::Idle);
     let retry_notice = RwSignal::new(None::<RetryNotice>);
     let current = RwSignal::new(None::<Arc<Gathered>>);
@@ -82,6 +83,7 @@ pub fn AnalyticsPage() -> impl IntoView {
         };
         let q = query.get_untracked();
         let signal = slot.with_value(RequestSlot::begin);
+        retry_notice.set(None);
         let cache = cache.get_value();
         gathering.set(GatherState::Running(Progress::default()));
         perf::start("dashboard:gather");
@@ -108,6 +110,8 @@ pub fn AnalyticsPage() -> impl IntoView {
                 }
                 Err(ApiError::Aborted) => {
                     // The view may be gone (navigated away): never panic on its signals.
+                    // An aborted request never notifies again, so its notice goes here.
+                    let _ = retry_notice.try_set(None);
                     if let Some(GatherState::Running(p)) = gathering.try_get_untracked() {
                         gathering.set(GatherState::Cancelled(p));
                     }
@@ -423,9 +427,9 @@ pub fn AnalyticsPage() -> impl IntoView {
     };
 
     view! {
-        <div class="analytics-page" class:busy=move || busy.get()>
+        <div class="analytics-page" class:busy=move || shown_busy.get() aria-busy=move || busy.get().to_string()>
             <FilterPanel query=query on_change=set_query clock=clock seen_trunks=seen_trunks />
-            <StatusLine query=query clock=clock busy=busy />
+            <StatusLine query=query clock=clock busy=shown_busy />
             <section class="jobs card" aria-label="Quick views">
                 <form class="job" on:submit=show_failed>
                     <label for="failed-hours">"Failed calls in the last"</label>
@@ -455,7 +459,10 @@ pub fn AnalyticsPage() -> impl IntoView {
                             <span class="progress-fill" style:width=format!("{:.1}%", p.fraction() * 100.0)></span>
                         </div>
                         <span class="gather-text">{format!("Gathering {}", p.text())}</span>
-                        <button type="button" class="btn" on:click=move |_| slot.with_value(RequestSlot::cancel)>"Cancel"</button>
+                        <button type="button" class="btn" on:click=move |_| {
+                            slot.with_value(RequestSlot::cancel);
+                            retry_notice.set(None);
+                        }>"Cancel"</button>
                     </div>
                 }.into_any(),
                 GatherState::Cancelled(p) => view! {

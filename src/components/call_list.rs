@@ -71,13 +71,17 @@ pub fn CallList(
             return;
         };
         let signal = slot.with_value(RequestSlot::begin);
+        // A superseded request's retry notice goes with it: the aborted request itself
+        // never notifies again.
+        retry_notice.set(None);
         perf::start("dashboard:rows");
         perf::start("dashboard:rows-fetch");
-        // Spawned before the loading state is set, so the request leaves before the
-        // re-render that state causes (both wait in the same microtask queue).
+        // The request leaves here, before the re-render this change causes.
+        let request = client.calls(&q, now, signal, move |n| {
+            let _ = retry_notice.try_set(n);
+        });
         spawn_local(async move {
-            let notify = move |n: Option<RetryNotice>| retry_notice.set(n);
-            let result = client.calls(&q, now, &signal, &notify).await;
+            let result = request.await;
             perf::measure("dashboard:rows-fetch");
             match result {
                 Err(ApiError::Aborted) => return,
@@ -118,10 +122,13 @@ pub fn CallList(
     });
     on_cleanup(move || slot.with_value(RequestSlot::cancel));
 
+    // Memos, not derived signals: a new query must not re-render the table, the pager
+    // or the page-size menu until something they show has changed (a page change would
+    // otherwise rebuild them twice, once when asked and once when the rows arrive).
     let page_of = move |f: fn(&CallsPage) -> u64| {
-        Signal::derive(move || list.with(|s| s.shown.as_ref().map(|(_, p)| f(p)).unwrap_or(0)))
+        Memo::new(move |_| list.with(|s| s.shown.as_ref().map(|(_, p)| f(p)).unwrap_or(0)))
     };
-    let calls = Signal::derive(move || {
+    let calls = Memo::new(move |_| {
         list.with(|s| {
             s.shown
                 .as_ref()
@@ -132,13 +139,13 @@ pub fn CallList(
     let total = page_of(|p| p.pagination.total);
     let shown = page_of(|p| p.calls.len() as u64);
     // The pager shows the page of the rows on screen, not the one being fetched.
-    let shown_page = Signal::derive(move || {
+    let shown_page = Memo::new(move |_| {
         list.with(|s| s.shown.as_ref().map(|(q, _)| q.page))
             .unwrap_or_else(|| query.with(|q| q.page))
     });
-    let page_size = Signal::derive(move || query.with(|q| q.page_size));
-    let tz = Signal::derive(move || query.with(|q| q.tz));
-    let first_load = Signal::derive(move || list.with(|s| s.shown.is_none() && s.error.is_none()));
+    let page_size = Memo::new(move |_| query.with(|q| q.page_size));
+    let tz = Memo::new(move |_| query.with(|q| q.tz));
+    let first_load = Memo::new(move |_| list.with(|s| s.shown.is_none() && s.error.is_none()));
     let empty = move || {
         list.with(|s| !s.loading && s.shown.as_ref().is_some_and(|(_, p)| p.calls.is_empty()))
     };

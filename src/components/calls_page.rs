@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 
-use crate::components::{CallList, FilterPanel, StatusLine, ViewClock};
+use crate::components::{visible_busy, CallList, FilterPanel, StatusLine, ViewClock};
 use crate::url_state::use_call_query;
 
 /// The calls view.
@@ -14,10 +14,11 @@ pub fn CallsPage() -> impl IntoView {
     let clock = ViewClock::new(query);
     let seen_trunks = RwSignal::new(BTreeSet::new());
     let busy = RwSignal::new(false);
+    let shown_busy = visible_busy(busy);
     view! {
-        <div class="calls-page" class:busy=move || busy.get()>
+        <div class="calls-page" class:busy=move || shown_busy.get() aria-busy=move || busy.get().to_string()>
             <FilterPanel query=query on_change=set_query clock=clock seen_trunks=seen_trunks />
-            <StatusLine query=query clock=clock busy=busy />
+            <StatusLine query=query clock=clock busy=shown_busy />
             <CallList query=query on_change=set_query clock=clock seen_trunks=seen_trunks busy=busy />
         </div>
     }

@@ -83,8 +83,11 @@ pub fn FilterPanel(
         trunk_slot.with_value(RequestSlot::cancel);
     });
 
-    let trunks = Signal::derive(move || {
-        let selected = query.with(|q| q.trunk_id.clone());
+    // A memo, so the trunk menu is rebuilt only when its choices change, not on every
+    // page change.
+    let selected_trunk = Memo::new(move |_| query.with(|q| q.trunk_id.clone()));
+    let trunks = Memo::new(move |_| {
+        let selected = selected_trunk.get();
         listed_trunks.with(|listed| {
             seen_trunks.with(|seen| {
                 trunk_choices(

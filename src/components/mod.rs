@@ -31,7 +31,7 @@ pub use kpi_cards::KpiCards;
 pub use notice::{ErrorBanner, RetryBanner};
 pub use pager::Pager;
 pub use report_page::ReportPage;
-pub use status_line::StatusLine;
+pub use status_line::{visible_busy, StatusLine};
 pub use theme_toggle::{ThemeChoice, ThemeToggle};
 pub use trunk_table::TrunkTable;
 pub use view_clock::ViewClock;

@@ -6,9 +6,37 @@ use crate::api::CallQuery;
 use crate::components::ViewClock;
 use crate::format;
 
+/// How long a load runs before it is shown: most page changes end sooner, and then
+/// nothing flashes and the browser paints no extra frame while the request is out.
+const SHOW_LOADING_AFTER_MS: u32 = 250;
+
+/// `busy`, but true only once it has lasted [`SHOW_LOADING_AFTER_MS`]: what the screen
+/// shows (the "Loading…" line, dimmed rows). `busy` itself goes to `aria-busy`, which
+/// no style reads, so marking it costs no restyle.
+pub fn visible_busy(busy: RwSignal<bool>) -> Signal<bool> {
+    let shown = RwSignal::new(false);
+    let timer = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
+    Effect::new(move |_| {
+        if busy.get() {
+            if timer.with_value(Option::is_none) {
+                let show = move || {
+                    let _ = shown.try_set(true);
+                };
+                let t = gloo_timers::callback::Timeout::new(SHOW_LOADING_AFTER_MS, show);
+                timer.set_value(Some(t));
+            }
+        } else {
+            // Dropping the timer cancels it.
+            timer.set_value(None);
+            shown.set(false);
+        }
+    });
+    shown.into()
+}
+
 /// Loading state and the anchor time, with a Refresh button.
 #[component]
-pub fn StatusLine(query: Memo<CallQuery>, clock: ViewClock, busy: RwSignal<bool>) -> impl IntoView {
+pub fn StatusLine(query: Memo<CallQuery>, clock: ViewClock, busy: Signal<bool>) -> impl IntoView {
     view! {
         <div class="status-line">
             <span class="loading-indicator" role="status" aria-live="polite">
