@@ -107,10 +107,13 @@ pub fn FilterBar(
                     let v = event_target_value(&ev);
                     change(Box::new(move |q| q.trunk_id = (!v.is_empty()).then_some(v)));
                 }>
-                    <option value="" selected=move || query.with(|q| q.trunk_id.is_none())>"All trunks"</option>
+                    // Selection as a property that follows the query: the options are
+                    // rebuilt only when the choices change, not on every query change.
+                    <option value="" prop:selected=move || query.with(|q| q.trunk_id.is_none())>"All trunks"</option>
                     {move || trunks.get().into_iter().map(|(id, label)| {
-                        let selected = query.with_untracked(|q| q.trunk_id.as_deref() == Some(id.as_str()));
-                        view! { <option value=id selected=selected>{label}</option> }
+                        let this = id.clone();
+                        let selected = move || query.with(|q| q.trunk_id.as_deref() == Some(this.as_str()));
+                        view! { <option value=id prop:selected=selected>{label}</option> }
                     }).collect_view()}
                 </select>
             </label>

@@ -35,9 +35,17 @@ pub fn FilterPanel(
 
     // Counts per status under the other filters: four one-row requests in parallel.
     let count_query = Memo::new(move |_| query.with(CallQuery::counts_scope));
+    // Keyed on what would be asked, not on the anchor: a status click re-anchors the
+    // view, but with no relative range the counts' requests are the same, so they are
+    // not sent again beside the rows. Refresh and Retry (`reload`) always refetch.
+    let count_key = Memo::new(move |_| {
+        let asked = count_query.with(|q| q.api_query(clock.now.get()));
+        (asked, clock.reload.get())
+    });
     Effect::new(move |_| {
-        let q = count_query.get();
-        let now = clock.now.get();
+        count_key.with(|_| ());
+        let q = count_query.get_untracked();
+        let now = clock.now.get_untracked();
         let Some(client) = state.client.get() else {
             return;
         };
