@@ -110,8 +110,8 @@ pub fn AnalyticsPage() -> impl IntoView {
                 }
                 Err(ApiError::Aborted) => {
                     // The view may be gone (navigated away): never panic on its signals.
-                    // An aborted request never notifies again, so its notice goes here.
-                    let _ = retry_notice.try_set(None);
+                    // Its retry notice was cleared by whoever aborted it (Cancel, or the
+                    // next gather's start); clearing it here could hide the next one's.
                     if let Some(GatherState::Running(p)) = gathering.try_get_untracked() {
                         gathering.set(GatherState::Cancelled(p));
                     }
