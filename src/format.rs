@@ -20,6 +20,14 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// A number of calls in a sentence: `1 call`, `0 calls`, `1,523 calls`.
+pub fn calls(n: u64) -> String {
+    match n {
+        1 => "1 call".to_owned(),
+        n => format!("{} calls", thousands(n)),
+    }
+}
+
 /// A call's talk time: `0s`, `42s`, `5m 42s`, `1h 02m`.
 pub fn duration_s(seconds: u64) -> String {
     let (h, m, s) = (seconds / 3600, (seconds % 3600) / 60, seconds % 60);

@@ -17,6 +17,15 @@ fn thousands() {
 }
 
 #[test]
+fn call_counts_in_sentences() {
+    let check = |n: u64, expected: &str| assert_eq!(format::calls(n), expected);
+    check(0, "0 calls");
+    check(1, "1 call");
+    check(2, "2 calls");
+    check(1523, "1,523 calls");
+}
+
+#[test]
 fn durations() {
     let check = |s: u64, expected: &str| assert_eq!(format::duration_s(s), expected);
     check(0, "0s");

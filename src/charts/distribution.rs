@@ -147,18 +147,19 @@ pub fn summary_distribution(data: &DistributionData<'_>) -> String {
     }
     let ms = |v: Option<f64>| v.map_or("–".to_owned(), format::millis);
     let mut s = format!(
-        "Total latency of {} calls: median {}, p95 {}, p99 {}",
-        format::thousands(h.total),
+        "Total latency of {}: median {}, p95 {}, p99 {}",
+        format::calls(h.total),
         ms(data.total.p50),
         ms(data.total.p95),
         ms(data.total.p99)
     );
     if h.overflow > 0 {
         s += &format!(
-            "; {} calls ({}) at or above {} are in the tail bin",
-            format::thousands(h.overflow),
+            "; {} ({}) at or above {} {} in the tail bin",
+            format::calls(h.overflow),
             format::percent(h.overflow as f64 / h.total as f64),
-            format::millis(h.overflow_from())
+            format::millis(h.overflow_from()),
+            if h.overflow == 1 { "is" } else { "are" }
         );
     }
     s + "."

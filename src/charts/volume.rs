@@ -133,17 +133,13 @@ pub fn summary_volume(data: &VolumeData<'_>) -> String {
         .collect();
     // The earliest of equally busy buckets.
     let busiest = b.buckets.iter().rev().max_by_key(|x| x.counts.total());
-    let mut s = format!(
-        "{} calls: {}",
-        format::thousands(total.total()),
-        parts.join(", ")
-    );
+    let mut s = format!("{}: {}", format::calls(total.total()), parts.join(", "));
     if let Some(x) = busiest {
         s += &format!(
-            "; busiest {} {} with {} calls",
+            "; busiest {} {} with {}",
             b.width.nouns().0,
             format::bucket_start(x.start, data.tz, b.width.seconds()),
-            format::thousands(x.counts.total())
+            format::calls(x.counts.total())
         );
     }
     s + "."

@@ -287,9 +287,9 @@ pub fn AnalyticsPage() -> impl IntoView {
             let b = a.buckets.buckets.get(i)?;
             let width = a.buckets.width.seconds();
             Some(format!(
-                "{} · {} calls ({} failed) · mean total {} · p95 total {}",
+                "{} · {} ({} failed) · mean total {} · p95 total {}",
                 format::bucket_start(b.start, zone, width),
-                format::thousands(b.counts.total()),
+                format::calls(b.counts.total()),
                 format::thousands(b.counts.failed),
                 b.mean
                     .total
@@ -312,16 +312,16 @@ pub fn AnalyticsPage() -> impl IntoView {
             if i < h.counts.len() {
                 let (lo, hi) = h.bin_range(i);
                 Some(format!(
-                    "{}–{}: {} calls",
+                    "{}–{}: {}",
                     format::millis(lo),
                     format::millis(hi),
-                    format::thousands(h.counts[i])
+                    format::calls(h.counts[i])
                 ))
             } else {
                 Some(format!(
-                    "≥ {}: {} calls",
+                    "≥ {}: {}",
                     format::millis(h.overflow_from()),
-                    format::thousands(h.overflow)
+                    format::calls(h.overflow)
                 ))
             }
         })
