@@ -87,9 +87,9 @@ pub struct ApiOptions {
     pub fault_control: bool,
 }
 
-/// `demo` flags.
+/// Where and what a site-serving subcommand (`demo`, `serve`) serves.
 #[derive(Debug, Clone, Args)]
-pub struct DemoArgs {
+pub struct SiteArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1")]
     pub addr: IpAddr,
@@ -102,6 +102,14 @@ pub struct DemoArgs {
     /// Extra CSP connect-src sources (repeatable).
     #[arg(long, value_name = "SOURCE")]
     pub connect_src: Vec<String>,
+}
+
+/// `demo` flags.
+#[derive(Debug, Clone, Args)]
+pub struct DemoArgs {
+    /// Address, port, site and CSP.
+    #[command(flatten)]
+    pub site: SiteArgs,
     /// Database.
     #[command(flatten)]
     pub data: DataArgs,
@@ -130,15 +138,9 @@ pub struct ApiArgs {
 /// `serve` flags. The key is never a flag: it comes from `TELEPATH_API_KEY` or a file.
 #[derive(Debug, Clone, Args)]
 pub struct ServeArgs {
-    /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1")]
-    pub addr: IpAddr,
-    /// Port to listen on; 0 picks a free one.
-    #[arg(long, default_value_t = 8080)]
-    pub port: u16,
-    /// The built dashboard.
-    #[arg(long, value_name = "DIR", default_value = "dist")]
-    pub dist: PathBuf,
+    /// Address, port, site and CSP.
+    #[command(flatten)]
+    pub site: SiteArgs,
     /// Where /v1 is forwarded.
     #[arg(long, value_name = "URL", default_value = DEFAULT_UPSTREAM)]
     pub upstream: String,
@@ -152,9 +154,6 @@ pub struct ServeArgs {
     /// With --direct: the API base URL the browser calls [default: --upstream].
     #[arg(long, value_name = "URL")]
     pub api_base: Option<String>,
-    /// Extra CSP connect-src sources (repeatable).
-    #[arg(long, value_name = "SOURCE")]
-    pub connect_src: Vec<String>,
     /// Upstream timeout in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub timeout: u64,

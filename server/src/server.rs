@@ -202,7 +202,7 @@ async fn build(command: Command) -> Result<(IpAddr, u16, Router), ServerError> {
             let db = prepare_db(a.data.clone(), Some(DEMO_MAX_AGE_SECS)).await?;
             let site = static_files::router(
                 Site {
-                    dist: a.dist.clone(),
+                    dist: a.site.dist.clone(),
                 },
                 SiteConfig {
                     api_base: "/v1".into(),
@@ -210,7 +210,7 @@ async fn build(command: Command) -> Result<(IpAddr, u16, Router), ServerError> {
                 },
             );
             let app = local_api(db, &a.api, true)?.merge(site);
-            Ok((a.addr, a.port, finish(app, &a.connect_src)?))
+            Ok((a.site.addr, a.site.port, finish(app, &a.site.connect_src)?))
         }
         Command::Api(a) => {
             let db = prepare_db(a.data.clone(), None).await?;
@@ -221,9 +221,9 @@ async fn build(command: Command) -> Result<(IpAddr, u16, Router), ServerError> {
         }
         Command::Serve(a) => {
             let site = Site {
-                dist: a.dist.clone(),
+                dist: a.site.dist.clone(),
             };
-            let mut connect_src = a.connect_src.clone();
+            let mut connect_src = a.site.connect_src.clone();
             let app = if a.direct {
                 let api_base = a.api_base.clone().unwrap_or_else(|| a.upstream.clone());
                 if let Some(origin) = static_files::origin_of(&api_base) {
@@ -249,13 +249,13 @@ async fn build(command: Command) -> Result<(IpAddr, u16, Router), ServerError> {
                     },
                 ))
             };
-            if !a.dist.join("index.html").exists() {
+            if !a.site.dist.join("index.html").exists() {
                 tracing::warn!(
                     "{} has no index.html: build the dashboard first",
-                    a.dist.display()
+                    a.site.dist.display()
                 );
             }
-            Ok((a.addr, a.port, finish(app, &connect_src)?))
+            Ok((a.site.addr, a.site.port, finish(app, &connect_src)?))
         }
         Command::Generate(_) => Err(ServerError::Config(
             "generate writes a database and does not serve".into(),
