@@ -102,6 +102,8 @@ pub fn security_headers(
 }
 
 /// `name-0123456789abcdef.js`, `name-0123456789abcdef_bg.wasm`: a Trunk-hashed file.
+/// Trunk writes the 64-bit hash in hex without leading zeros, so one build in 16 has
+/// a 15-digit hash (`call-dashboard-6b0f813f856e640.js`); 12 to 16 digits count.
 pub fn is_hashed_asset(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or("");
     let Some((stem, _ext)) = file.rsplit_once('.') else {
@@ -111,7 +113,7 @@ pub fn is_hashed_asset(path: &str) -> bool {
     let Some((_, hash)) = stem.rsplit_once('-') else {
         return false;
     };
-    hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    (12..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// Should a miss on `path` get `index.html`?
@@ -243,6 +245,9 @@ mod tests {
             ("/call-dashboard-1a2b3c4d5e6f7a8b_bg.wasm", true),
             ("/call-dashboard-1a2b3c4d5e6f7a8b.js", true),
             ("/assets/style-0123456789abcdef.css", true),
+            ("/call-dashboard-6b0f813f856e640.js", true),
+            ("/favicon-44c840bda018e53b.svg", true),
+            ("/app-0123456789a.js", false),
             ("/index.html", false),
             ("/favicon.ico", false),
             ("/app-123.js", false),
