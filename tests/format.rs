@@ -1,5 +1,8 @@
 //! Native tests of the user-visible formats and of the pager's arithmetic.
 
+// Native only: the browser build of the tests has no proptest.
+#![cfg(not(target_arch = "wasm32"))]
+
 use call_dashboard::api::TimeZoneMode;
 use call_dashboard::format;
 use call_dashboard::pager::{page_count, page_of, page_window, PageItem};
@@ -61,6 +64,21 @@ fn instants_in_utc() {
     let t = Utc.with_ymd_and_hms(2024, 3, 5, 10, 30, 0).unwrap();
     assert_eq!(format::instant(t, TimeZoneMode::Utc), "2024-03-05 10:30:00");
     assert_eq!(format::zone_label(TimeZoneMode::Utc), "UTC");
+}
+
+proptest::proptest! {
+    /// The table's hand-written instant reads exactly as chrono's pattern does, in UTC
+    /// and in the machine's zone, across years 0 to 9999 and beyond.
+    #[test]
+    fn instants_match_chrono(secs in -62_167_219_200i64..=400_000_000_000i64) {
+        let t = Utc.timestamp_opt(secs, 0).unwrap();
+        for tz in [TimeZoneMode::Utc, TimeZoneMode::Local] {
+            proptest::prop_assert_eq!(
+                format::instant(t, tz),
+                format::instant_with(t, tz, "%Y-%m-%d %H:%M:%S")
+            );
+        }
+    }
 }
 
 #[test]
