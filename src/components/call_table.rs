@@ -78,15 +78,16 @@ pub fn CallTable(
     // The body is written straight to the DOM (see `write_rows`): on every page change
     // it is the hot path, and one listener on the body serves every row.
     let body = NodeRef::<leptos::html::Tbody>::new();
+    let written = StoredValue::new_local(Vec::<RowNodes>::new());
     Effect::new(move |_| {
         let Some(body) = body.get() else {
             return;
         };
         if skeleton.get() {
-            write_skeleton(&body);
+            written.update_value(|w| write_skeleton(&body, w));
         } else {
             let (scale, tz) = (scale.get(), tz.get());
-            rows.with(|rows| write_rows(&body, rows, scale, tz));
+            rows.with(|rows| written.update_value(|w| write_rows(&body, w, rows, scale, tz)));
         }
     });
     let chosen = move |ev: &web_sys::Event| {
@@ -124,75 +125,137 @@ pub fn CallTable(
     }
 }
 
-/// Replaces the body's rows with `calls`: the same markup a `view!` would make, built
-/// with DOM calls. Text goes in as text (`textContent`), never as markup, and the bar
-/// widths through the CSSOM, which the CSP allows (a `style` attribute it would not).
-fn write_rows(body: &web_sys::Element, calls: &[Call], scale: u32, tz: TimeZoneMode) {
+/// The nodes of one written row that change with its call: the row (for `data-id`),
+/// one text node per shown value, the badge and the three bar segments.
+struct RowNodes {
+    tr: web_sys::Element,
+    texts: [web_sys::Text; 11],
+    badge: web_sys::Element,
+    segments: [web_sys::CssStyleDeclaration; 3],
+}
+
+impl RowNodes {
+    /// A new, empty row with the table's markup, appended to `parent`.
+    fn new(doc: &web_sys::Document, parent: &web_sys::Node) -> Option<RowNodes> {
+        let el = |parent: &web_sys::Node, tag: &str, class: &str| {
+            let e = doc.create_element(tag).ok()?;
+            if !class.is_empty() {
+                e.set_class_name(class);
+            }
+            parent.append_child(&e).ok()?;
+            Some(e)
+        };
+        let text = |parent: &web_sys::Element| {
+            let t = doc.create_text_node("");
+            parent.append_child(&t).ok()?;
+            Some(t)
+        };
+        let tr = el(parent, "tr", "row")?;
+        tr.set_attribute("tabindex", "0").ok()?;
+        let cell = |class: &str| el(&tr, "td", class).and_then(|td| text(&td));
+        let (id, trunk, from, to) = (cell("mono")?, cell("mono")?, cell("mono")?, cell("mono")?);
+        let badge = el(&tr, "td", "").and_then(|td| el(&td, "span", ""))?;
+        let status = text(&badge)?;
+        let (start, duration) = (cell("nowrap")?, cell("num")?);
+        let (carrier, ai, gateway) = (cell("num")?, cell("num")?, cell("num")?);
+        let total_td = el(&tr, "td", "num total")?;
+        let total = el(&total_td, "span", "").and_then(|s| text(&s))?;
+        let bar = el(&total_td, "span", "lat-bar")?;
+        bar.set_attribute("aria-hidden", "true").ok()?;
+        let segment = |class: &str| {
+            el(&bar, "span", class).map(|e| e.unchecked_into::<web_sys::HtmlElement>().style())
+        };
+        let segments = [
+            segment("seg-carrier")?,
+            segment("seg-ai")?,
+            segment("seg-gateway")?,
+        ];
+        Some(RowNodes {
+            tr,
+            texts: [
+                id, trunk, from, to, status, start, duration, carrier, ai, gateway, total,
+            ],
+            badge,
+            segments,
+        })
+    }
+
+    /// Shows `call` in this row. Text goes in as text (a text node's data), never as
+    /// markup, and the bar widths through the CSSOM, which the CSP allows (a `style`
+    /// attribute it would not).
+    fn fill(&self, call: &Call, scale: u32, tz: TimeZoneMode) {
+        let _ = self.tr.set_attribute("data-id", &call.id);
+        self.badge.set_class_name(badge_class(&call.status));
+        let ms = |v: u32| format::millis(f64::from(v));
+        let start = format::instant(call.start_time, tz);
+        let duration = format::duration_s(call.duration_seconds);
+        let latencies = [
+            ms(call.carrier_lag_ms),
+            ms(call.ai_latency_ms),
+            ms(call.gateway_processing_ms),
+            ms(call.total_latency_ms()),
+        ];
+        let values: [&str; 11] = [
+            &call.id,
+            &call.trunk_id,
+            &call.from,
+            &call.to,
+            call.status.as_str(),
+            &start,
+            &duration,
+            &latencies[0],
+            &latencies[1],
+            &latencies[2],
+            &latencies[3],
+        ];
+        for (node, value) in self.texts.iter().zip(values) {
+            node.set_data(value);
+        }
+        for (style, pct) in self.segments.iter().zip(latency_bar(call, scale)) {
+            let _ = style.set_property("width", &format!("{pct:.2}%"));
+        }
+    }
+}
+
+/// Shows `calls` in the body: the same markup a `view!` would make, written with DOM
+/// calls. Rows already on screen are reused, so a page change sets text and widths
+/// rather than building some 350 elements; `rows` holds them between calls.
+fn write_rows(
+    body: &web_sys::Element,
+    rows: &mut Vec<RowNodes>,
+    calls: &[Call],
+    scale: u32,
+    tz: TimeZoneMode,
+) {
     let Some(doc) = body.owner_document() else {
         return;
     };
+    if rows.is_empty() {
+        // Whatever is there (the skeleton) goes.
+        body.set_text_content(None);
+    }
+    for gone in rows.drain(calls.len().min(rows.len())..) {
+        gone.tr.remove();
+    }
     let fragment = doc.create_document_fragment();
-    let el = |parent: &web_sys::Node, tag: &str, class: &str, text: &str| {
-        let e = doc.create_element(tag).ok()?;
-        if !class.is_empty() {
-            e.set_class_name(class);
-        }
-        if !text.is_empty() {
-            e.set_text_content(Some(text));
-        }
-        parent.append_child(&e).ok()?;
-        Some(e)
-    };
-    for call in calls {
-        let Some(tr) = el(&fragment, "tr", "row", "") else {
-            return;
-        };
-        let _ = tr.set_attribute("tabindex", "0");
-        let _ = tr.set_attribute("data-id", &call.id);
-        for text in [&call.id, &call.trunk_id, &call.from, &call.to] {
-            el(&tr, "td", "mono", text);
-        }
-        if let Some(td) = el(&tr, "td", "", "") {
-            el(&td, "span", badge_class(&call.status), call.status.as_str());
-        }
-        el(&tr, "td", "nowrap", &format::instant(call.start_time, tz));
-        el(&tr, "td", "num", &format::duration_s(call.duration_seconds));
-        for ms in [
-            call.carrier_lag_ms,
-            call.ai_latency_ms,
-            call.gateway_processing_ms,
-        ] {
-            el(&tr, "td", "num", &format::millis(f64::from(ms)));
-        }
-        let Some(td) = el(&tr, "td", "num total", "") else {
-            return;
-        };
-        el(
-            &td,
-            "span",
-            "",
-            &format::millis(f64::from(call.total_latency_ms())),
-        );
-        let Some(bar) = el(&td, "span", "lat-bar", "") else {
-            return;
-        };
-        let _ = bar.set_attribute("aria-hidden", "true");
-        let segments = ["seg-carrier", "seg-ai", "seg-gateway"];
-        for (class, pct) in segments.into_iter().zip(latency_bar(call, scale)) {
-            if let Some(seg) = el(&bar, "span", class, "") {
-                let seg: web_sys::HtmlElement = seg.unchecked_into();
-                let _ = seg.style().set_property("width", &format!("{pct:.2}%"));
-            }
+    while rows.len() < calls.len() {
+        match RowNodes::new(&doc, &fragment) {
+            Some(row) => rows.push(row),
+            None => break,
         }
     }
-    body.replace_children_with_node_1(&fragment);
+    for (row, call) in rows.iter().zip(calls) {
+        row.fill(call, scale, tz);
+    }
+    let _ = body.append_child(&fragment);
 }
 
 /// Ten rows of placeholder bones while the first page loads.
-fn write_skeleton(body: &web_sys::Element) {
+fn write_skeleton(body: &web_sys::Element, rows: &mut Vec<RowNodes>) {
     let Some(doc) = body.owner_document() else {
         return;
     };
+    rows.clear();
     let fragment = doc.create_document_fragment();
     for _ in 0..10 {
         let Ok(tr) = doc.create_element("tr") else {
