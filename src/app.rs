@@ -77,8 +77,10 @@ pub fn App() -> impl IntoView {
     // Pages fetched for statistics are shared by the analytics view and the report.
     provide_context(StoredValue::new_local(PageCache::default()));
 
+    // `config.json` is asked for now, before the first render below.
+    let config_request = load_site_config();
     spawn_local(async move {
-        let config = match load_site_config().await {
+        let config = match config_request.await {
             Ok(c) => c,
             Err(problem) => {
                 state.config_problem.set(Some(format!(

@@ -82,19 +82,32 @@ impl Default for SiteConfig {
 
 /// Reads `config.json` relative to the page; a missing or unreadable one is an error
 /// the caller reports before falling back to [`SiteConfig::default`].
-pub async fn load_site_config() -> Result<SiteConfig, String> {
-    let resp = Request::get("config.json")
-        .send()
-        .await
-        .map_err(|_| "config.json could not be fetched".to_owned())?;
-    if !resp.ok() {
-        return Err(format!("config.json answered HTTP {}", resp.status()));
+///
+/// The request leaves before this returns, so it overlaps whatever the caller does
+/// next (the first render, at start-up).
+pub fn load_site_config() -> impl Future<Output = Result<SiteConfig, String>> + 'static {
+    let sent = match (Request::get("config.json").build(), web_sys::window()) {
+        (Ok(request), Some(window)) => {
+            Some(JsFuture::from(window.fetch_with_request(&request.into())))
+        }
+        _ => None,
+    };
+    async move {
+        let unfetched = || "config.json could not be fetched".to_owned();
+        let raw = sent.ok_or_else(unfetched)?.await.map_err(|_| unfetched())?;
+        let resp = Response::from(
+            raw.dyn_into::<web_sys::Response>()
+                .map_err(|_| unfetched())?,
+        );
+        if !resp.ok() {
+            return Err(format!("config.json answered HTTP {}", resp.status()));
+        }
+        let text = resp
+            .text()
+            .await
+            .map_err(|_| "config.json could not be read".to_owned())?;
+        serde_json::from_str(&text).map_err(|e| format!("config.json is not valid: {e}"))
     }
-    let text = resp
-        .text()
-        .await
-        .map_err(|_| "config.json could not be read".to_owned())?;
-    serde_json::from_str(&text).map_err(|e| format!("config.json is not valid: {e}"))
 }
 
 /// Where to send requests and with which key. `Debug` never prints the key.

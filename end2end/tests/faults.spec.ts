@@ -170,3 +170,23 @@ test('a failing detail request shows its own error with Retry in the panel', asy
   await expect(panel.locator('.banner-error')).toHaveCount(0);
   await expect(panel.getByRole('heading', { name: /^Turns \(\d+\)$/ })).toBeVisible();
 });
+
+// config.json is fetched at start-up (preloaded by index.html, then read by the app).
+// When it cannot be used, the page says why and falls back to direct mode with the
+// public API base, instead of hanging on "Loading configuration…".
+for (const [what, fulfil, reason] of [
+  ['answers 404', (route) => route.fulfill({ status: 404, body: 'not found' }), 'config.json answered HTTP 404'],
+  ['is not JSON', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: '<html>oops</html>' }), 'config.json is not valid'],
+  ['cannot be fetched', (route) => route.abort('connectionrefused'), 'config.json could not be fetched'],
+] as const) {
+  test(`config.json that ${what}: a visible reason and the connect panel`, async ({ page, server }) => {
+    await page.route('**/config.json', fulfil);
+    await page.goto(`${server.url}/`);
+    const banner = page.locator('.banner-warn', { hasText: 'config.json' });
+    await expect(banner).toContainText(reason);
+    await expect(banner).toContainText('using the Telepath API directly with a key you enter');
+    await expect(page.locator('#api-base')).toHaveValue('https://api.telepathvoice.com/v1');
+    await expect(page.locator('#api-key')).toBeVisible();
+    await expect(page.getByText('Loading configuration…')).toHaveCount(0);
+  });
+}
