@@ -6,15 +6,22 @@
 //! when the new page has arrived (no blank flash while the next page loads).
 
 use std::collections::BTreeSet;
+use std::future::Future;
+use std::pin::Pin;
+
+use chrono::{DateTime, Utc};
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{ApiError, Call, CallQuery, CallsPage};
 use crate::app::AppState;
-use crate::client::{RequestSlot, RetryNotice};
+use crate::client::{Client, RequestSlot, RetryNotice};
 use crate::components::{CallTable, DetailPanel, ErrorBanner, Pager, RetryBanner, ViewClock};
 use crate::perf;
+
+/// A page request in flight.
+type PageRequest = Pin<Box<dyn Future<Output = Result<CallsPage, ApiError>>>>;
 
 /// What the list shows and what it is waiting for.
 #[derive(Clone, Default, PartialEq)]
@@ -63,23 +70,41 @@ pub fn CallList(
         }
     };
     let slot = StoredValue::new_local(RequestSlot::default());
+    let send = move |client: &Client, q: &CallQuery, now: DateTime<Utc>| -> PageRequest {
+        let signal = slot.with_value(RequestSlot::begin);
+        perf::start("dashboard:rows");
+        perf::start("dashboard:rows-fetch");
+        Box::pin(client.calls(q, now, signal, move |n| {
+            let _ = retry_notice.try_set(n);
+        }))
+    };
+    // The first page is asked for now, while the rest of the view is still being built
+    // (tens of milliseconds on a cold start): the effect's first run adopts the request
+    // if it still wants the same page.
+    let early = StoredValue::new_local(state.client.get_untracked().map(|client| {
+        let (q, now) = (query.get_untracked(), clock.now.get_untracked());
+        let request = send(&client, &q, now);
+        (q, now, request)
+    }));
 
-    Effect::new(move |_| {
+    Effect::new(move |first_run_done: Option<()>| {
         let q = query.get();
         let now = clock.now.get();
+        let early = early.try_update_value(Option::take).flatten();
         let Some(client) = state.client.get() else {
             return;
         };
-        let signal = slot.with_value(RequestSlot::begin);
         // A superseded request's retry notice goes with it: the aborted request itself
         // never notifies again.
         retry_notice.set(None);
-        perf::start("dashboard:rows");
-        perf::start("dashboard:rows-fetch");
-        // The request leaves here, before the re-render this change causes.
-        let request = client.calls(&q, now, signal, move |n| {
-            let _ = retry_notice.try_set(n);
-        });
+        // The request leaves here, before the re-render this change causes (`send`
+        // aborts the early request if it is not the one wanted).
+        let request = match early {
+            Some((eq, enow, request)) if first_run_done.is_none() && eq == q && enow == now => {
+                request
+            }
+            _ => send(&client, &q, now),
+        };
         spawn_local(async move {
             let result = request.await;
             perf::measure("dashboard:rows-fetch");
