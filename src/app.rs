@@ -160,16 +160,29 @@ pub fn App() -> impl IntoView {
 
 /// A link to a view that keeps the current filters (the query string) and marks
 /// itself as the current page.
+///
+/// The `href` is brought up to date when the link is about to be used (pointer over it
+/// or pressed, keyboard focus), not on every filter or page change: a change of `href`
+/// restyles the link, which put a frame between a click and the new rows.
 #[component]
 fn ViewLink(href: &'static str, label: &'static str) -> impl IntoView {
     let location = leptos_router::hooks::use_location();
     let target = move || {
         // The daily report has its own parameters; the other views share the filters.
-        let search = location.search.get();
+        let search = location.search.get_untracked();
         if href == "report" || search.is_empty() {
             href.to_owned()
         } else {
             format!("{href}?{}", search.trim_start_matches('?'))
+        }
+    };
+    let link = NodeRef::<leptos::html::A>::new();
+    let refresh = move || {
+        if let Some(a) = link.get_untracked() {
+            let target = target();
+            if a.get_attribute("href").as_deref() != Some(target.as_str()) {
+                let _ = a.set_attribute("href", &target);
+            }
         }
     };
     let current = move || {
@@ -181,6 +194,8 @@ fn ViewLink(href: &'static str, label: &'static str) -> impl IntoView {
         }
     };
     view! {
-        <a class="view-link" href=target aria-current=move || current().then_some("page")>{label}</a>
+        <a class="view-link" node_ref=link href=target() aria-current=move || current().then_some("page")
+            on:pointerenter=move |_| refresh() on:pointerdown=move |_| refresh()
+            on:focus=move |_| refresh() on:click=move |_| refresh()>{label}</a>
     }
 }

@@ -300,6 +300,31 @@ test.describe('calls view', () => {
     await expect(statusButton(page, 'failed')).toHaveAttribute('aria-pressed', 'true');
   });
 
+  test('the view links take the current filters along, by mouse and by keyboard', async ({ page, server }) => {
+    await open(page, server);
+    await statusButton(page, 'failed').click();
+    await settled(page);
+    await page.getByRole('button', { name: 'Page 2', exact: true }).click();
+    await settled(page);
+    const analytics = page.getByRole('link', { name: 'Analytics', exact: true });
+    await analytics.click();
+    await expect(page).toHaveURL(/\/analytics\?.*status=failed/);
+    await expect(analytics).toHaveAttribute('aria-current', 'page');
+    // Back on the calls view, a new filter; the links learn it when they are reached.
+    await page.goBack();
+    await settled(page);
+    await statusButton(page, 'connected').click();
+    await settled(page);
+    await analytics.focus();
+    await expect(analytics).toHaveAttribute('href', /status=connected/);
+    await page.keyboard.press('Enter');
+    await expect(page).toHaveURL(/\/analytics\?.*status=connected/);
+    // The daily report keeps its own parameters.
+    const report = page.locator('.view-link', { hasText: 'Daily report' });
+    await report.hover();
+    await expect(report).toHaveAttribute('href', 'report');
+  });
+
   test('detail panel: opens from a row with the call and its details, closes with the button and Escape', async ({ page, server }) => {
     await open(page, server, '?status=failed&tz=utc');
     const call = (await server.api('/v1/calls?limit=1&status=failed')).calls[0];
