@@ -132,6 +132,18 @@ struct RowNodes {
     texts: [web_sys::Text; 11],
     badge: web_sys::Element,
     segments: [web_sys::CssStyleDeclaration; 3],
+    /// What the row shows now (id, texts, badge class, bar widths), so that a change
+    /// touches only what differs: a text node set to its own value still costs a DOM
+    /// mutation and a relayout of its cell.
+    shown: Option<Shown>,
+}
+
+/// The values a row shows, as written to the DOM.
+#[derive(PartialEq)]
+struct Shown {
+    texts: [String; 11],
+    badge: &'static str,
+    widths: [String; 3],
 }
 
 impl RowNodes {
@@ -177,43 +189,51 @@ impl RowNodes {
             ],
             badge,
             segments,
+            shown: None,
         })
     }
 
     /// Shows `call` in this row. Text goes in as text (a text node's data), never as
     /// markup, and the bar widths through the CSSOM, which the CSP allows (a `style`
     /// attribute it would not).
-    fn fill(&self, call: &Call, scale: u32, tz: TimeZoneMode) {
-        let _ = self.tr.set_attribute("data-id", &call.id);
-        self.badge.set_class_name(badge_class(&call.status));
+    fn fill(&mut self, call: &Call, scale: u32, tz: TimeZoneMode) {
         let ms = |v: u32| format::millis(f64::from(v));
-        let start = format::instant(call.start_time, tz);
-        let duration = format::duration_s(call.duration_seconds);
-        let latencies = [
-            ms(call.carrier_lag_ms),
-            ms(call.ai_latency_ms),
-            ms(call.gateway_processing_ms),
-            ms(call.total_latency_ms()),
-        ];
-        let values: [&str; 11] = [
-            &call.id,
-            &call.trunk_id,
-            &call.from,
-            &call.to,
-            call.status.as_str(),
-            &start,
-            &duration,
-            &latencies[0],
-            &latencies[1],
-            &latencies[2],
-            &latencies[3],
-        ];
-        for (node, value) in self.texts.iter().zip(values) {
-            node.set_data(value);
+        let next = Shown {
+            texts: [
+                call.id.clone(),
+                call.trunk_id.clone(),
+                call.from.clone(),
+                call.to.clone(),
+                call.status.as_str().to_owned(),
+                format::instant(call.start_time, tz),
+                format::duration_s(call.duration_seconds),
+                ms(call.carrier_lag_ms),
+                ms(call.ai_latency_ms),
+                ms(call.gateway_processing_ms),
+                ms(call.total_latency_ms()),
+            ],
+            badge: badge_class(&call.status),
+            widths: latency_bar(call, scale).map(|pct| format!("{pct:.2}%")),
+        };
+        let old = self.shown.take();
+        let old = old.as_ref();
+        if old.is_none_or(|o| o.texts[0] != next.texts[0]) {
+            let _ = self.tr.set_attribute("data-id", &next.texts[0]);
         }
-        for (style, pct) in self.segments.iter().zip(latency_bar(call, scale)) {
-            let _ = style.set_property("width", &format!("{pct:.2}%"));
+        if old.is_none_or(|o| o.badge != next.badge) {
+            self.badge.set_class_name(next.badge);
         }
+        for (i, (node, value)) in self.texts.iter().zip(&next.texts).enumerate() {
+            if old.is_none_or(|o| &o.texts[i] != value) {
+                node.set_data(value);
+            }
+        }
+        for (i, (style, width)) in self.segments.iter().zip(&next.widths).enumerate() {
+            if old.is_none_or(|o| &o.widths[i] != width) {
+                let _ = style.set_property("width", width);
+            }
+        }
+        self.shown = Some(next);
     }
 }
 
@@ -244,7 +264,7 @@ fn write_rows(
             None => break,
         }
     }
-    for (row, call) in rows.iter().zip(calls) {
+    for (row, call) in rows.iter_mut().zip(calls) {
         row.fill(call, scale, tz);
     }
     let _ = body.append_child(&fragment);
