@@ -18,6 +18,12 @@ pub fn page_count(total: u64, size: u32) -> u32 {
     u32::try_from(pages).unwrap_or(u32::MAX)
 }
 
+/// The most items [`page_window`] gives for `around`: the first page, a gap or page,
+/// the pages around the current one, a gap or page, the last page.
+pub const fn max_window_len(around: u32) -> usize {
+    2 * around as usize + 1 + 4
+}
+
 /// The page buttons to show: always the first and last page, `around` pages on each
 /// side of `current`, and a gap wherever pages are skipped. A gap never stands for a
 /// single page (that page is shown instead), so the row keeps a steady width.

@@ -5,7 +5,7 @@
 
 use call_dashboard::api::TimeZoneMode;
 use call_dashboard::format;
-use call_dashboard::pager::{page_count, page_of, page_window, PageItem};
+use call_dashboard::pager::{max_window_len, page_count, page_of, page_window, PageItem};
 use chrono::{TimeZone, Utc};
 
 #[test]
@@ -104,6 +104,20 @@ fn window(current: u32, pages: u32) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The pager draws a fixed number of slots, so no window may be longer.
+#[test]
+fn page_windows_fit_their_slots() {
+    for around in 0..4 {
+        let mut longest = 0;
+        for pages in 1..60 {
+            for current in 0..=pages + 1 {
+                longest = longest.max(page_window(current, pages, around).len());
+            }
+        }
+        assert_eq!(longest, max_window_len(around), "around {around}");
+    }
 }
 
 #[test]

@@ -4,7 +4,12 @@ use leptos::prelude::*;
 
 use crate::api::PageSize;
 use crate::format;
-use crate::pager::{page_count, page_window, PageItem};
+use crate::pager::{max_window_len, page_count, page_window, PageItem};
+
+/// Pages shown on each side of the current one.
+const AROUND: u32 = 2;
+/// Slots in the row of page numbers.
+const WINDOW_SLOTS: usize = max_window_len(AROUND);
 
 /// The pager under the call table.
 #[component]
@@ -35,6 +40,31 @@ pub fn Pager(
     };
     let jump = RwSignal::new(String::new());
     let go = move |p: u32| on_page.run(p.clamp(1, pages.get_untracked()));
+    // The row of page numbers is a fixed set of slots, each a button and a gap of which
+    // at most one shows, with every attribute its own effect: a page change sets the
+    // labels that changed instead of rebuilding the row.
+    let window = Memo::new(move |_| page_window(page.get(), pages.get(), AROUND));
+    let page_slot = move |i: usize| {
+        let item = move || window.with(|w| w.get(i).copied());
+        let number = move || match item() {
+            Some(PageItem::Page(n)) => Some(n),
+            _ => None,
+        };
+        let current = move || number().is_some_and(|n| n == page.get());
+        view! {
+            <button type="button" class="btn btn-page" class:current=current
+                hidden=move || number().is_none()
+                aria-current=move || current().then_some("page")
+                aria-label=move || number().map(|n| format!("Page {n}"))
+                on:click=move |_| {
+                    if let Some(PageItem::Page(n)) = window.with_untracked(|w| w.get(i).copied()) {
+                        go(n);
+                    }
+                }>{move || number().map(|n| format::thousands(u64::from(n)))}</button>
+            <span class="pager-gap" aria-hidden="true"
+                hidden=move || item() != Some(PageItem::Gap)>"…"</span>
+        }
+    };
     let on_jump = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if let Ok(p) = jump.get_untracked().trim().parse::<u32>() {
@@ -65,18 +95,7 @@ pub fn Pager(
                 <button type="button" class="btn btn-icon" aria-label="Previous page"
                     disabled=move || { page.get() <= 1 }
                     on:click=move |_| go(page.get_untracked().saturating_sub(1))>"‹"</button>
-                {move || page_window(page.get(), pages.get(), 2).into_iter().map(|item| match item {
-                    PageItem::Page(n) => {
-                        let current = n == page.get_untracked();
-                        view! {
-                            <button type="button" class="btn btn-page" class:current=current
-                                aria-current=if current { Some("page") } else { None }
-                                aria-label=format!("Page {n}")
-                                on:click=move |_| go(n)>{format::thousands(u64::from(n))}</button>
-                        }.into_any()
-                    }
-                    PageItem::Gap => view! { <span class="pager-gap" aria-hidden="true">"…"</span> }.into_any(),
-                }).collect_view()}
+                {(0..WINDOW_SLOTS).map(page_slot).collect_view()}
                 <button type="button" class="btn btn-icon" aria-label="Next page"
                     disabled=move || { page.get() >= pages.get() }
                     on:click=move |_| go(page.get_untracked() + 1)>"›"</button>
