@@ -11,6 +11,7 @@ use crate::components::{
 };
 use crate::gatherer::PageCache;
 use crate::storage;
+use crate::url_state::UrlFlush;
 
 /// App-wide state every page reads through `use_context`.
 #[derive(Clone, Copy)]
@@ -76,6 +77,7 @@ pub fn App() -> impl IntoView {
     provide_context(ThemeChoice(RwSignal::new(storage::theme())));
     // Pages fetched for statistics are shared by the analytics view and the report.
     provide_context(StoredValue::new_local(PageCache::default()));
+    provide_context(UrlFlush(StoredValue::new_local(None)));
 
     // `config.json` is asked for now, before the first render below.
     let config_request = load_site_config();
@@ -177,7 +179,10 @@ fn ViewLink(href: &'static str, label: &'static str) -> impl IntoView {
         }
     };
     let link = NodeRef::<leptos::html::A>::new();
+    let flush = expect_context::<UrlFlush>();
     let refresh = move || {
+        // A change not yet in the URL goes there first, so the link carries it.
+        flush.write_now();
         if let Some(a) = link.get_untracked() {
             let target = target();
             if a.get_attribute("href").as_deref() != Some(target.as_str()) {

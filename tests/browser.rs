@@ -283,11 +283,11 @@ async fn status_filter_changes_the_request_the_rows_and_the_url() {
         !s.is_empty() && s.iter().all(|s| s == "failed")
     })
     .await;
-    assert!(
-        m.location_search().contains("status=failed"),
-        "{}",
-        m.location_search()
-    );
+    // The URL follows once the rows are on screen (url_state.rs).
+    m.until("put the status in the URL", 5, |m| {
+        m.location_search().contains("status=failed")
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
@@ -331,11 +331,11 @@ async fn custom_date_range_in_utc_is_sent_as_rfc3339() {
     m.click_text(".custom-range button", "Apply range");
     m.see_range(&format!("1–{} of {}", total.min(20), n(total)))
         .await;
-    let search = m.location_search();
-    assert!(
-        search.contains(&format!("from={}%3A00Z", from.replace(':', "%3A"))),
-        "{search}"
-    );
+    let want = format!("from={}%3A00Z", from.replace(':', "%3A"));
+    m.until("put the range in the URL", 5, |m| {
+        m.location_search().contains(&want)
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
@@ -368,7 +368,10 @@ async fn paging_moves_the_range_and_keeps_rows_until_the_next_page_arrives() {
     m.see_range(&format!("21–40 of {}", n(total))).await;
     m.click_text(".btn-page", "4");
     m.see_range(&format!("61–80 of {}", n(total))).await;
-    assert!(m.location_search().contains("page=4"));
+    m.until("put the page in the URL", 5, |m| {
+        m.location_search().contains("page=4")
+    })
+    .await;
     m.choose(".pager-size select", "50");
     m.see_range(&format!("1–50 of {}", n(total))).await;
     m.type_into("#jump", "3");

@@ -27,7 +27,7 @@ use crate::gather::Progress;
 use crate::gatherer::{gather, Gathered, Listeners, PageCache};
 use crate::perf;
 use crate::stats::{compare, Analysis, AnalysisOptions, PerSegment, DEFAULT_TOTAL_SLO_MS};
-use crate::url_state::use_call_query;
+use crate::url_state::{use_call_query, UrlWriter};
 
 /// Where gathering stands.
 #[derive(Clone, PartialEq)]
@@ -59,6 +59,7 @@ pub fn AnalyticsPage() -> impl IntoView {
         .unwrap_or_else(|| StoredValue::new_local(PageCache::default()));
     let theme = ThemeChoice::use_context();
     let (query, set_query) = use_call_query();
+    let url = expect_context::<UrlWriter>();
     let clock = ViewClock::new(query);
     let seen_trunks = RwSignal::new(BTreeSet::new());
     let busy = RwSignal::new(false);
@@ -427,7 +428,7 @@ pub fn AnalyticsPage() -> impl IntoView {
     };
 
     view! {
-        <div class="analytics-page" class:busy=move || shown_busy.get() aria-busy=move || busy.get().to_string()>
+        <div class="analytics-page" class:busy=move || shown_busy.get() aria-busy=move || (busy.get() || url.is_pending()).to_string()>
             <FilterPanel query=query on_change=set_query clock=clock seen_trunks=seen_trunks />
             <StatusLine query=query clock=clock busy=shown_busy />
             <section class="jobs card" aria-label="Quick views">

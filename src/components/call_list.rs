@@ -19,6 +19,7 @@ use crate::app::AppState;
 use crate::client::{Client, RequestSlot, RetryNotice};
 use crate::components::{CallTable, DetailPanel, ErrorBanner, Pager, RetryBanner, ViewClock};
 use crate::perf;
+use crate::url_state::UrlWriter;
 
 /// A page request in flight.
 type PageRequest = Pin<Box<dyn Future<Output = Result<CallsPage, ApiError>>>>;
@@ -70,6 +71,8 @@ pub fn CallList(
         }
     };
     let slot = StoredValue::new_local(RequestSlot::default());
+    // The page's URL writer: the view asked for goes to the URL once it is on screen.
+    let url_writer = use_context::<UrlWriter>();
     let send = move |client: &Client, q: &CallQuery, now: DateTime<Utc>| -> PageRequest {
         let signal = slot.with_value(RequestSlot::begin);
         perf::start("dashboard:rows");
@@ -108,6 +111,11 @@ pub fn CallList(
         spawn_local(async move {
             let result = request.await;
             perf::measure("dashboard:rows-fetch");
+            if !matches!(result, Err(ApiError::Aborted)) {
+                if let Some(w) = url_writer {
+                    w.write_soon();
+                }
+            }
             match result {
                 Err(ApiError::Aborted) => return,
                 Ok(page) => {
