@@ -108,6 +108,7 @@ pub fn App() -> impl IntoView {
         state.config.set(Some(config));
     });
 
+    let url_flush = expect_context::<UrlFlush>();
     let disconnect = move |_| {
         storage::forget_connection();
         state.client.set(None);
@@ -117,7 +118,9 @@ pub fn App() -> impl IntoView {
     view! {
         <Router base=base_path()>
             <header class="topbar">
-                <a class="brand" href="./">
+                // A change still waiting for the URL gets its history entry before the
+                // router follows the link (its click listener is on the window).
+                <a class="brand" href="./" on:click=move |_| url_flush.write_now()>
                     <span class="brand-mark" aria-hidden="true"></span>
                     <span>"Telepath "<strong>"Call Analytics"</strong></span>
                 </a>

@@ -79,3 +79,17 @@ test('a view link reached while a change is pending carries that change', async 
   await settled(page);
   await expectScreenMatchesApi(page, server);
 });
+
+test('the brand link leaves a pending change in the history', async ({ page, server }) => {
+  await open(page, server, '?status=failed');
+  await server.setFaults([{ kind: 'slow', delay_ms: 2000, path: CALLS }]);
+  await page.getByRole('button', { name: 'Page 2', exact: true }).click();
+  await page.locator('a.brand').click();
+  await expect(page).not.toHaveURL(/status=/);
+  await server.clearFaults();
+  await settled(page);
+  await page.goBack();
+  await expect(page).toHaveURL(/status=failed&page=2|page=2&status=failed/);
+  await settled(page);
+  await expectScreenMatchesApi(page, server);
+});
