@@ -86,19 +86,11 @@ impl Default for SiteConfig {
 /// The request leaves before this returns, so it overlaps whatever the caller does
 /// next (the first render, at start-up).
 pub fn load_site_config() -> impl Future<Output = Result<SiteConfig, String>> + 'static {
-    let sent = match (Request::get("config.json").build(), web_sys::window()) {
-        (Ok(request), Some(window)) => {
-            Some(JsFuture::from(window.fetch_with_request(&request.into())))
-        }
-        _ => None,
-    };
+    let sent = fetch_now(Request::get("config.json"));
     async move {
-        let unfetched = || "config.json could not be fetched".to_owned();
-        let raw = sent.ok_or_else(unfetched)?.await.map_err(|_| unfetched())?;
-        let resp = Response::from(
-            raw.dyn_into::<web_sys::Response>()
-                .map_err(|_| unfetched())?,
-        );
+        let resp = sent
+            .await
+            .map_err(|()| "config.json could not be fetched".to_owned())?;
         if !resp.ok() {
             return Err(format!("config.json answered HTTP {}", resp.status()));
         }
@@ -107,6 +99,25 @@ pub fn load_site_config() -> impl Future<Output = Result<SiteConfig, String>> + 
             .await
             .map_err(|_| "config.json could not be read".to_owned())?;
         serde_json::from_str(&text).map_err(|e| format!("config.json is not valid: {e}"))
+    }
+}
+
+/// Calls `fetch` for `request` now, before returning, so the request is on its way
+/// while the caller goes on (a render, the rest of an effect). The future gives the
+/// response, or `()` when the request could not be built or the network failed.
+fn fetch_now(
+    request: gloo_net::http::RequestBuilder,
+) -> impl Future<Output = Result<Response, ()>> + 'static {
+    let sent = match (request.build(), web_sys::window()) {
+        (Ok(request), Some(window)) => {
+            Some(JsFuture::from(window.fetch_with_request(&request.into())))
+        }
+        _ => None,
+    };
+    async move {
+        let raw = sent.ok_or(())?.await.map_err(|_| ())?;
+        let resp = raw.dyn_into::<web_sys::Response>().map_err(|_| ())?;
+        Ok(Response::from(resp))
     }
 }
 
@@ -322,16 +333,10 @@ impl Client {
             request = request.header("Authorization", &format!("Bearer {key}"));
         }
         let base = self.connection.api_base.clone();
-        let sent = match (request.build(), web_sys::window()) {
-            (Ok(request), Some(window)) => {
-                Some(JsFuture::from(window.fetch_with_request(&request.into())))
-            }
-            _ => None,
-        };
+        let sent = fetch_now(request);
         async move {
             let network = || ApiError::Network { base: base.clone() };
-            let raw = sent.ok_or_else(network)?.await.map_err(|_| network())?;
-            let resp = Response::from(raw.dyn_into::<web_sys::Response>().map_err(|_| network())?);
+            let resp = sent.await.map_err(|()| network())?;
             let status = resp.status();
             let headers = resp.headers();
             let body = resp.text().await.map_err(|_| network())?;
