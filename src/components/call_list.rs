@@ -82,15 +82,15 @@ pub fn CallList(
         }))
     };
     // The first page is asked for now, while the rest of the view is still being built
-    // (tens of milliseconds on a cold start): the effect's first run adopts the request
-    // if it still wants the same page.
+    // (tens of milliseconds on a cold start): the effect's first run takes the request
+    // and adopts it if it still wants the same page; later runs find it gone.
     let early = StoredValue::new_local(state.client.get_untracked().map(|client| {
         let (q, now) = (query.get_untracked(), clock.now.get_untracked());
         let request = send(&client, &q, now);
         (q, now, request)
     }));
 
-    Effect::new(move |first_run_done: Option<()>| {
+    Effect::new(move |_| {
         let q = query.get();
         let now = clock.now.get();
         let early = early.try_update_value(Option::take).flatten();
@@ -103,9 +103,7 @@ pub fn CallList(
         // The request leaves here, before the re-render this change causes (`send`
         // aborts the early request if it is not the one wanted).
         let request = match early {
-            Some((eq, enow, request)) if first_run_done.is_none() && eq == q && enow == now => {
-                request
-            }
+            Some((eq, enow, request)) if eq == q && enow == now => request,
             _ => send(&client, &q, now),
         };
         spawn_local(async move {
