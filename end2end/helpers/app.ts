@@ -66,6 +66,9 @@ export function rangeText(offset: number, shown: number, total: number): string 
  * the same call ids and the pager's "a–b of N".
  */
 export async function expectScreenMatchesApi(page: Page, server: Server, key: string | null = null): Promise<any> {
+  // The URL names the view on screen only once it is written, a frame after the rows
+  // (src/url_state.rs); until then the page is aria-busy.
+  await expect(page.locator('.calls-page[aria-busy="true"]')).toHaveCount(0);
   const { query, page: n, size } = apiQueryFor(page.url());
   const answer = await server.api(`/v1/calls?${query}`, key);
   const want = answer.calls.map((c: any) => c.id).sort();
