@@ -16,7 +16,7 @@ SERVER         := target/server/dashboard-server
 PORT           ?= 8080
 
 .PHONY: help tools demo build build-site build-server api test test-native test-browser \
-        test-e2e lint bench bench-server soak clean
+        test-e2e lint bench bench-floor bench-server soak clean
 
 help:
 	@echo "make demo          build and serve the dashboard on the local API at http://127.0.0.1:$(PORT)"
@@ -93,9 +93,14 @@ soak: tools
 	cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 scripts/soak.sh
 
 # ---- benchmarks (not tests) --------------------------------------------------
-bench: build-site build-server
+bench: build-site build-server bench-floor
 	@$(E2E_NPM)
 	cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 DASHBOARD_SERVER=$(SERVER) DIST=dist node bench/bench.mjs
+
+# The smallest app on the dashboard's stack, built the same way, so the benchmark can
+# print how much of the transfer budget the framework alone takes (end2end/bench/floor).
+bench-floor: tools
+	cd end2end/bench/floor && CARGO_TARGET_DIR=$(CURDIR)/target trunk build --release
 
 bench-server:
 	server/bench/bench.sh

@@ -17,6 +17,8 @@ const REPO = path.resolve(HERE, '..', '..');
 const pick = (...c) => c.find((p) => p && existsSync(p));
 const SERVER = path.resolve(REPO, process.env.DASHBOARD_SERVER ?? pick(path.join(REPO, 'target/server/dashboard-server'), path.join(REPO, 'target/debug/dashboard-server')));
 const DIST = path.resolve(REPO, process.env.DIST ?? 'dist');
+// The smallest app on the same stack (bench/floor, built by `make bench`), if built.
+const FLOOR_DIST = path.join(HERE, 'floor', 'dist');
 const SIZES = (process.env.BENCH_SIZES ?? '10000,100000,1000000').split(',').map(Number);
 const NOW = '2026-11-20T12:00:00Z';
 // Page and filter changes per size: 81 made from inside the page and 15 through
@@ -33,22 +35,22 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.lengt
 const r1 = (x) => (Number.isFinite(x) ? Math.round(x * 10) / 10 : null);
 const r2 = (x) => (Number.isFinite(x) ? Math.round(x * 100) / 100 : null);
 
-function transferSize() {
-  const html = readFileSync(path.join(DIST, 'index.html'), 'utf8');
-  const refs = [...html.matchAll(/(?:href|src)="\.?\/?([^"]*)"/g)].map((m) => m[1]).filter((f) => f && !f.endsWith('/') && existsSync(path.join(DIST, f)));
+function transferSize(dist) {
+  const html = readFileSync(path.join(dist, 'index.html'), 'utf8');
+  const refs = [...html.matchAll(/(?:href|src)="\.?\/?([^"]*)"/g)].map((m) => m[1]).filter((f) => f && !f.endsWith('/') && existsSync(path.join(dist, f)));
   const boot = refs.filter((f) => f.endsWith('.js')).flatMap((f) => {
-    const js = readFileSync(path.join(DIST, f), 'utf8');
+    const js = readFileSync(path.join(dist, f), 'utf8');
     return [...js.matchAll(/['"]\.?\/?([\w.-]+\.(?:js|wasm))['"]/g)].map((m) => m[1]);
   });
-  const files = ['index.html', 'config.json', ...new Set([...refs, ...boot])].filter((f) => f && !f.endsWith('/') && existsSync(path.join(DIST, f)));
+  const files = ['index.html', 'config.json', ...new Set([...refs, ...boot])].filter((f) => f && !f.endsWith('/') && existsSync(path.join(dist, f)));
   // The module the boot script imports names its wasm file by convention.
   for (const f of [...files]) if (f.endsWith('.js') && !f.startsWith('boot')) {
     const wasm = f.replace(/\.js$/, '_bg.wasm');
-    if (existsSync(path.join(DIST, wasm)) && !files.includes(wasm)) files.push(wasm);
+    if (existsSync(path.join(dist, wasm)) && !files.includes(wasm)) files.push(wasm);
   }
   const out = { files: {}, raw: 0, gzip: 0, brotli: 0 };
   for (const f of files) {
-    const b = readFileSync(path.join(DIST, f));
+    const b = readFileSync(path.join(dist, f));
     const g = zlib.gzipSync(b, { level: 9 }).length;
     const br = zlib.brotliCompressSync(b, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
     out.files[f] = { raw: b.length, gzip: g, brotli: br };
@@ -223,7 +225,8 @@ async function benchSize(browser, n, dir) {
 }
 
 async function main() {
-  const transfer = transferSize();
+  const transfer = transferSize(DIST);
+  const floor = existsSync(path.join(FLOOR_DIST, 'index.html')) ? transferSize(FLOOR_DIST) : null;
   const dir = mkdtempSync(path.join(tmpdir(), 'dash-bench-'));
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -257,13 +260,17 @@ async function main() {
   ].map((b) => ({ ...b, pass: b.value !== null && Number.isFinite(b.value) && b.value <= b.limit }))
     // A verdict whose interval straddles the limit could have gone either way.
     .map((b) => ({ ...b, within_noise: Boolean(b.interval95 && b.interval95[0] <= b.limit && b.interval95[1] > b.limit) }));
-  const result = { when: new Date().toISOString(), server: SERVER, dist: DIST, chromium: browser.version?.() ?? null, transfer, runs, budgets };
+  const result = { when: new Date().toISOString(), server: SERVER, dist: DIST, chromium: browser.version?.() ?? null, transfer, stack_floor_transfer: floor, runs, budgets };
   const outDir = path.join(REPO, 'bench-results');
   mkdirSync(outDir, { recursive: true });
   writeFileSync(path.join(outDir, 'e2e.json'), JSON.stringify(result, null, 2));
 
   const kib = (b) => `${(b / 1024).toFixed(1)} KiB`;
   console.log(`\nInitial transfer: raw ${kib(transfer.raw)}, gzip ${kib(transfer.gzip)}, brotli ${kib(transfer.brotli)}`);
+  if (floor) {
+    console.log(`  the stack's floor (bench/floor: one route, one fetched table, same build): raw ${kib(floor.raw)}, gzip ${kib(floor.gzip)}, brotli ${kib(floor.brotli)}`);
+    console.log(`  of the ${BUDGET.gzipKiB} KiB gzip budget, ${kib(BUDGET.gzipKiB * 1024 - floor.gzip)} are left for the dashboard's own code, styles and markup`);
+  }
   const rows = [
     ['first rows (ms, from navigation)', 'app_first_rows_ms', 'base_first_rows_ms'],
     ['page change (ms, input→frame)', 'app_page_change_ms', 'base_page_change_ms'],
