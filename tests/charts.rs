@@ -130,6 +130,19 @@ fn solid_rects(svg: &str, color: RGBColor) -> usize {
         .count()
 }
 
+/// Each `<text>` of an SVG: its y and its content.
+fn texts(svg: &str) -> Vec<(i32, String)> {
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| {
+            let (tag, rest) = t.split_once('>')?;
+            let y: f64 = tag.split(" y=\"").nth(1)?.split('"').next()?.parse().ok()?;
+            let content = rest.split("</text>").next()?.trim().to_owned();
+            Some((y.round() as i32, content))
+        })
+        .collect()
+}
+
 mod drawing {
     use super::*;
 
@@ -218,6 +231,97 @@ mod drawing {
         assert_eq!(solid_rects(&charts[3].1, style.carrier), 2 + 1);
     }
 
+    /// What each chart's key lists for the fixture.
+    const KEYS: [(&str, &[&str]); 4] = [
+        (
+            "latency",
+            &[
+                "Carrier mean",
+                "AI mean",
+                "Gateway mean",
+                "Total p50",
+                "Total p95",
+                "SLO 800 ms",
+            ],
+        ),
+        ("volume", &["Connected", "Disconnected", "Failed"]),
+        ("distribution", &["Calls"]),
+        ("trunks", &["Carrier", "AI", "Gateway"]),
+    ];
+
+    fn assert_key_above_plot(name: &str, svg: &str, geo: &ChartGeometry, labels: &[&str]) {
+        let texts = texts(svg);
+        for label in labels {
+            let ys: Vec<i32> = texts
+                .iter()
+                .filter(|(_, t)| t == label)
+                .map(|&(y, _)| y)
+                .collect();
+            assert!(!ys.is_empty(), "{name}: no key entry {label:?}");
+            assert!(
+                ys.iter().all(|&y| y < geo.plot.top),
+                "{name}: {label:?} at y {ys:?} is not above the plot (top {})",
+                geo.plot.top
+            );
+        }
+    }
+
+    #[test]
+    fn the_key_sits_above_the_plot_and_never_covers_data() {
+        for (name, svg, drawn) in all_charts(&fixture()) {
+            let geo = drawn.unwrap_or_else(|e| panic!("{name}: {e}"));
+            let labels = KEYS.iter().find(|(n, _)| *n == name).expect("a key").1;
+            assert_key_above_plot(name, &svg, &geo, labels);
+        }
+    }
+
+    #[test]
+    fn a_narrow_key_wraps_into_rows_above_the_plot() {
+        let a = fixture();
+        let lat = LatencyData {
+            buckets: &a.buckets,
+            slo_ms: Some(800),
+            tz: TimeZoneMode::Utc,
+        };
+        let style = ChartStyle::light();
+        let (svg, drawn) = render((300, 280), |r| draw_latency(r, &lat, &style));
+        let geo = drawn.expect("draws at 300 px");
+        assert_key_above_plot("latency at 300 px", &svg, &geo, KEYS[0].1);
+        let rows: std::collections::BTreeSet<i32> = texts(&svg)
+            .into_iter()
+            .filter(|(_, t)| KEYS[0].1.contains(&t.as_str()))
+            .map(|(y, _)| y)
+            .collect();
+        assert!(rows.len() >= 2, "six entries in 300 px take rows: {rows:?}");
+    }
+
+    #[test]
+    fn a_message_wraps_to_the_width() {
+        let a = analysis_of(&[]);
+        let lat = LatencyData {
+            buckets: &a.buckets,
+            slo_ms: Some(800),
+            tz: TimeZoneMode::Utc,
+        };
+        let style = ChartStyle::light();
+        let font = (style.font_family, style.font_px + 2).into_font();
+        for width in [200u32, 320, 900] {
+            let (svg, drawn) = render((width, 280), |r| draw_latency(r, &lat, &style));
+            assert!(drawn.expect("an empty chart draws").empty);
+            let lines: Vec<String> = texts(&svg).into_iter().map(|(_, t)| t).collect();
+            assert_eq!(lines.join(" "), NO_ANSWERED_CALLS, "at {width} px");
+            for line in &lines {
+                let (w, _) = font.box_size(line).expect("measurable");
+                assert!(w < width, "{line:?} is {w} px wide in a {width} px chart");
+            }
+            if width == 900 {
+                assert_eq!(lines.len(), 1, "a wide chart says it in one line");
+            } else {
+                assert!(lines.len() >= 2, "at {width} px the message wraps");
+            }
+        }
+    }
+
     #[test]
     fn empty_data_says_so() {
         let a = analysis_of(&[]);
@@ -228,8 +332,10 @@ mod drawing {
             } else {
                 NO_ANSWERED_CALLS
             };
-            assert!(svg.contains(message), "{name}");
+            let said: Vec<String> = texts(&svg).into_iter().map(|(_, t)| t).collect();
+            assert_eq!(said.join(" "), message, "{name}");
             assert!(geo.regions.is_empty(), "{name}");
+            assert!(geo.empty, "{name}");
         }
         // Only failed calls: counts exist, latency does not, and the charts say why.
         let a = analysis_of(&[call("A", "failed", "10:10", [0, 0, 0])]);
@@ -254,6 +360,7 @@ mod drawing {
         for calls in sets {
             for (name, svg, drawn) in all_charts(&analysis_of(&calls)) {
                 assert!(drawn.is_ok(), "{name}: {drawn:?}");
+                assert!(!drawn.as_ref().is_ok_and(|g| g.empty), "{name}");
                 assert!(
                     !svg.contains(NO_CALLS) && !svg.contains(NO_ANSWERED_CALLS),
                     "{name}"
@@ -318,6 +425,7 @@ mod hit {
                     target: HitTarget::Bucket(1),
                 },
             ],
+            empty: false,
         }
     }
 

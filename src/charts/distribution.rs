@@ -5,8 +5,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::frame::{
-    draw_legend, draw_mesh, draw_message, font, geometry, prepare, value_ticks, whole_label, Axes,
-    Ticked, NO_ANSWERED_CALLS,
+    draw_key, draw_mesh, draw_message, font, geometry, prepare, value_ticks, whole_label, Axes,
+    KeyEntry, Swatch, Ticked, NO_ANSWERED_CALLS,
 };
 use super::{Axis, ChartError, ChartGeometry, ChartStyle, HitRegion, HitTarget, Table};
 use crate::format;
@@ -50,14 +50,39 @@ pub fn draw_distribution<DB: DrawingBackend>(
         .chain([h.overflow])
         .max()
         .unwrap_or(0);
+    let marks: Vec<(&str, f64, RGBColor)> = markers(data.total)
+        .into_iter()
+        .map(|(label, v)| {
+            let color = match label {
+                "p50" => style.p50,
+                "p95" => style.p95,
+                _ => style.p99,
+            };
+            (label, v, color)
+        })
+        .collect();
+    let mark_text = |label: &str, v: f64| format!("{label} {}", format::millis(v));
+    let mut key = vec![KeyEntry::new("Calls", Swatch::Fill(style.bars))];
+    if tail {
+        let label = format!("Tail ≥ {}", format::millis(h.overflow_from()));
+        key.push(KeyEntry::new(label, Swatch::Fill(style.overflow)));
+    }
+    key.extend(
+        marks
+            .iter()
+            .map(|&(label, v, color)| KeyEntry::new(mark_text(label, v), Swatch::Line(color, 2))),
+    );
+    let plot = draw_key(root, &key, style)?;
+    // Headroom for the markers' labels, staggered down from the top.
     let y1 = (most as f64 * 1.2).max(1.0);
-    let (w_px, h_px) = root.dim_in_pixel();
+    let (w_px, h_px) = plot.dim_in_pixel();
     let y_ticks: Vec<f64> = value_ticks(0.0, y1, (h_px / 50).max(2) as usize)
         .into_iter()
         .filter(|v| v.fract() == 0.0)
         .collect();
-    let mut chart = ChartBuilder::on(root)
+    let mut chart = ChartBuilder::on(&plot)
         .margin(10)
+        .margin_top(4)
         .x_label_area_size(36)
         .y_label_area_size(64)
         .build_cartesian_2d(
@@ -86,41 +111,22 @@ pub fn draw_distribution<DB: DrawingBackend>(
             let (a, b) = h.bin_range(i);
             Rectangle::new([(a, 0.0), (b, c as f64)], bars_color.filled())
         });
-    chart
-        .draw_series(bars)?
-        .label("Calls")
-        .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], bars_color.filled()));
+    chart.draw_series(bars)?;
     if tail {
-        let color = style.overflow;
         let from = h.overflow_from();
-        chart
-            .draw_series([Rectangle::new(
-                [(from, 0.0), (x1, h.overflow as f64)],
-                color.filled(),
-            )])?
-            .label(format!("Tail ≥ {}", format::millis(from)))
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.filled()));
+        chart.draw_series([Rectangle::new(
+            [(from, 0.0), (x1, h.overflow as f64)],
+            style.overflow.filled(),
+        )])?;
     }
     let marker_font = font(style, style.font_px).pos(Pos::new(HPos::Left, VPos::Top));
-    for (i, (label, v)) in markers(data.total).into_iter().enumerate() {
-        let color = match label {
-            "p50" => style.p50,
-            "p95" => style.p95,
-            _ => style.p99,
-        };
+    for (i, &(label, v, color)) in marks.iter().enumerate() {
         let x = v.clamp(x0, x1);
-        let text = format!("{label} {}", format::millis(v));
-        chart
-            .draw_series(LineSeries::new([(x, 0.0), (x, y1)], color.stroke_width(2)))?
-            .label(text.clone())
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 14, y)], color.stroke_width(2))
-            });
+        chart.draw_series(LineSeries::new([(x, 0.0), (x, y1)], color.stroke_width(2)))?;
         // Staggered so close markers do not print over each other.
         let y = y1 * (0.98 - 0.07 * i as f64);
-        chart.draw_series([Text::new(text, (x, y), marker_font.clone())])?;
+        chart.draw_series([Text::new(mark_text(label, v), (x, y), marker_font.clone())])?;
     }
-    draw_legend(&mut chart, SeriesLabelPosition::UpperRight, style)?;
 
     let mut geo = geometry(&chart);
     let px = |x: f64| chart.backend_coord(&(x, 0.0)).0;

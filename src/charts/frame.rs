@@ -1,5 +1,5 @@
 //! What every chart shares: the size check, the background, the "no calls" message,
-//! fonts, time ticks and reading the geometry back from plotters.
+//! the key above the plot, fonts, time ticks and reading the geometry back from plotters.
 
 use chrono::{DateTime, Local, Offset, Utc};
 use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint, Ranged};
@@ -46,16 +46,129 @@ pub(super) fn font(style: &ChartStyle, px: u32) -> TextStyle<'static> {
     (style.font_family, px).into_font().color(&style.text)
 }
 
-/// Draws `message` in the middle of the area and returns a geometry without regions.
+/// Draws `message` in the middle of the area, in as many lines as the width needs, and
+/// returns a geometry without regions, marked empty.
 pub(super) fn draw_message<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     style: &ChartStyle,
     message: &str,
 ) -> Result<ChartGeometry, ChartError> {
     let (w, h) = root.dim_in_pixel();
-    let centered = font(style, style.font_px + 2).pos(Pos::new(HPos::Center, VPos::Center));
-    root.draw_text(message, &centered, (w as i32 / 2, h as i32 / 2))?;
-    Ok(ChartGeometry::default())
+    let text = font(style, style.font_px + 2);
+    let fits = |line: &str| {
+        root.estimate_text_size(line, &text)
+            .map_or(true, |(lw, _)| lw + 2 * MESSAGE_PADDING <= w)
+    };
+    let mut lines: Vec<String> = Vec::new();
+    for word in message.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if fits(&format!("{line} {word}")) => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_owned()),
+        }
+    }
+    let line_h = (style.font_px + 2) as i32 * 3 / 2;
+    let first = h as i32 / 2 - line_h * (lines.len() as i32 - 1) / 2;
+    let centered = text.pos(Pos::new(HPos::Center, VPos::Center));
+    for (i, line) in lines.iter().enumerate() {
+        root.draw_text(line, &centered, (w as i32 / 2, first + i as i32 * line_h))?;
+    }
+    Ok(ChartGeometry {
+        empty: true,
+        ..ChartGeometry::default()
+    })
+}
+
+/// Space kept free left and right of a message.
+const MESSAGE_PADDING: u32 = 12;
+
+/// How a key entry shows its series.
+#[derive(Clone, Copy)]
+pub(super) enum Swatch {
+    /// A filled box: areas and bars.
+    Fill(RGBColor),
+    /// A line `width` px wide: lines and markers.
+    Line(RGBColor, u32),
+    /// A dashed line: thresholds.
+    Dashed(RGBColor, u32),
+}
+
+/// One entry of a chart's key.
+pub(super) struct KeyEntry {
+    /// What the series is.
+    pub label: String,
+    /// How it is drawn.
+    pub swatch: Swatch,
+}
+
+impl KeyEntry {
+    pub(super) fn new(label: impl Into<String>, swatch: Swatch) -> Self {
+        KeyEntry {
+            label: label.into(),
+            swatch,
+        }
+    }
+}
+
+const KEY_SWATCH: i32 = 14;
+const KEY_GAP: i32 = 5;
+const KEY_SPACING: i32 = 16;
+const KEY_ROW: i32 = 18;
+const KEY_MARGIN: i32 = 10;
+
+/// Draws the chart's key in a band across the top of `root`, entries left to right and
+/// wrapped into rows, and returns the area under it for the plot: the key never covers
+/// data, and the plot needs no headroom kept free for it.
+pub(super) fn draw_key<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    entries: &[KeyEntry],
+    style: &ChartStyle,
+) -> Result<DrawingArea<DB, Shift>, ChartError> {
+    let (w, _) = root.dim_in_pixel();
+    let text = font(style, style.font_px);
+    let right = w as i32 - KEY_MARGIN;
+    let mut placed = Vec::with_capacity(entries.len());
+    let (mut x, mut row) = (KEY_MARGIN, 0);
+    for entry in entries {
+        let label_w = root
+            .estimate_text_size(&entry.label, &text)
+            .map_or(0, |(lw, _)| lw as i32);
+        let width = KEY_SWATCH + KEY_GAP + label_w;
+        if x > KEY_MARGIN && x + width > right {
+            (x, row) = (KEY_MARGIN, row + 1);
+        }
+        placed.push((x, KEY_MARGIN + row * KEY_ROW + KEY_ROW / 2));
+        x += width + KEY_SPACING;
+    }
+    let label = text.pos(Pos::new(HPos::Left, VPos::Center));
+    for (entry, &(x, y)) in entries.iter().zip(&placed) {
+        let end = x + KEY_SWATCH;
+        match entry.swatch {
+            Swatch::Fill(color) => {
+                root.draw(&Rectangle::new([(x, y - 5), (end, y + 5)], color.filled()))?;
+            }
+            Swatch::Line(color, width) => {
+                root.draw(&PathElement::new(
+                    vec![(x, y), (end, y)],
+                    color.stroke_width(width),
+                ))?;
+            }
+            Swatch::Dashed(color, width) => {
+                for (a, b) in [(x, x + 5), (x + 9, end)] {
+                    root.draw(&PathElement::new(
+                        vec![(a, y), (b, y)],
+                        color.stroke_width(width),
+                    ))?;
+                }
+            }
+        }
+        root.draw_text(&entry.label, &label, (end + KEY_GAP, y))?;
+    }
+    let rows = if entries.is_empty() { 0 } else { row + 1 };
+    let band = KEY_MARGIN + rows * KEY_ROW;
+    Ok(root.clone().split_vertically(band).1)
 }
 
 /// A tick label for a count or a millisecond value: `1,500`.
@@ -95,22 +208,6 @@ pub(super) fn draw_mesh<'a, DB: DrawingBackend + 'a>(
         .y_desc(axes.y_desc)
         .x_label_formatter(axes.x_fmt)
         .y_label_formatter(axes.y_fmt)
-        .draw()?;
-    Ok(())
-}
-
-/// Draws the chart's legend at `position` in the style every chart shares.
-pub(super) fn draw_legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
-    chart: &mut ChartContext<'a, DB, CT>,
-    position: SeriesLabelPosition,
-    style: &ChartStyle,
-) -> Result<(), ChartError> {
-    chart
-        .configure_series_labels()
-        .position(position)
-        .background_style(style.background.mix(0.85))
-        .border_style(style.axis)
-        .label_font(font(style, style.font_px))
         .draw()?;
     Ok(())
 }
@@ -170,6 +267,7 @@ pub(super) fn geometry<DB: DrawingBackend>(chart: &ChartContext<'_, DB, Coords>)
         x_range: (x.start, x.end),
         y_range: (y.start, y.end),
         regions: Vec::new(),
+        empty: false,
     }
 }
 

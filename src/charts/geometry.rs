@@ -81,6 +81,8 @@ pub struct ChartGeometry {
     pub y_range: (f64, f64),
     /// Bands standing for buckets, bins or trunks.
     pub regions: Vec<HitRegion>,
+    /// The chart had no data and drew its message instead.
+    pub empty: bool,
 }
 
 impl ChartGeometry {

@@ -4,8 +4,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::frame::{
-    draw_legend, draw_mesh, draw_message, geometry, instant, prepare, time_ticks, value_ticks,
-    whole_label, Axes, Ticked, NO_ANSWERED_CALLS,
+    draw_key, draw_mesh, draw_message, geometry, instant, prepare, time_ticks, value_ticks,
+    whole_label, Axes, KeyEntry, Swatch, Ticked, NO_ANSWERED_CALLS,
 };
 use super::{
     thin_min_max, Axis, ChartError, ChartGeometry, ChartStyle, HitRegion, HitTarget, Table,
@@ -69,12 +69,26 @@ pub fn draw_latency<DB: DrawingBackend>(
         .flatten()
         .chain(data.slo_ms.map(f64::from))
         .fold(0.0, f64::max);
-    // Headroom above the data for the legend in the upper-left corner.
-    let y1 = (top_value * 1.5).max(1.0);
-    let (w_px, h_px) = root.dim_in_pixel();
+    let mut key: Vec<KeyEntry> = Segment::PARTS
+        .iter()
+        .map(|&s| {
+            let fill = style.tint(style.segment(s), 0.45);
+            KeyEntry::new(format!("{} mean", s.label()), Swatch::Fill(fill))
+        })
+        .collect();
+    key.push(KeyEntry::new("Total p50", Swatch::Line(style.p50, 1)));
+    key.push(KeyEntry::new("Total p95", Swatch::Line(style.p95, 2)));
+    if let Some(slo) = data.slo_ms {
+        let label = format!("SLO {}", format::millis(f64::from(slo)));
+        key.push(KeyEntry::new(label, Swatch::Dashed(style.slo, 2)));
+    }
+    let plot = draw_key(root, &key, style)?;
+    let y1 = (top_value * 1.05).max(1.0);
+    let (w_px, h_px) = plot.dim_in_pixel();
     let (ticks, step) = time_ticks(x0, x1, data.tz, (w_px / 90).max(2) as usize);
-    let mut chart = ChartBuilder::on(root)
+    let mut chart = ChartBuilder::on(&plot)
         .margin(10)
+        .margin_top(4)
         .x_label_area_size(36)
         .y_label_area_size(64)
         .build_cartesian_2d(
@@ -101,51 +115,30 @@ pub fn draw_latency<DB: DrawingBackend>(
     // The stack, drawn top layer first so each lower layer covers the one above.
     for (i, s) in Segment::PARTS.iter().enumerate().rev() {
         let color = style.segment(*s);
-        for (k, run) in runs(buckets, |b| stacked(&b.mean, i)).iter().enumerate() {
-            let anno = chart.draw_series(
+        for run in &runs(buckets, |b| stacked(&b.mean, i)) {
+            chart.draw_series(
                 AreaSeries::new(thin(run), 0.0, style.tint(color, 0.45)).border_style(color),
             )?;
-            if k == 0 {
-                anno.label(format!("{} mean", s.label()))
-                    .legend(move |(x, y)| {
-                        Rectangle::new(
-                            [(x, y - 5), (x + 12, y + 5)],
-                            style.tint(color, 0.45).filled(),
-                        )
-                    });
-            }
         }
     }
     let lines = [
-        ("Total p50", style.p50, 1, runs(buckets, |b| b.p50.total)),
-        ("Total p95", style.p95, 2, runs(buckets, |b| b.p95.total)),
+        (style.p50, 1, runs(buckets, |b| b.p50.total)),
+        (style.p95, 2, runs(buckets, |b| b.p95.total)),
     ];
-    for (label, color, width, series) in lines {
-        for (k, run) in series.iter().enumerate() {
-            let anno = chart.draw_series(LineSeries::new(thin(run), color.stroke_width(width)))?;
-            if k == 0 {
-                anno.label(label).legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 14, y)], color.stroke_width(width))
-                });
-            }
+    for (color, width, series) in lines {
+        for run in &series {
+            chart.draw_series(LineSeries::new(thin(run), color.stroke_width(width)))?;
         }
     }
     if let Some(slo) = data.slo_ms {
         let y = f64::from(slo);
-        let color = style.slo;
-        chart
-            .draw_series(DashedLineSeries::new(
-                vec![(x0, y), (x1, y)],
-                6,
-                4,
-                color.stroke_width(2),
-            ))?
-            .label(format!("SLO {}", format::millis(y)))
-            .legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 14, y)], color.stroke_width(2))
-            });
+        chart.draw_series(DashedLineSeries::new(
+            vec![(x0, y), (x1, y)],
+            6,
+            4,
+            style.slo.stroke_width(2),
+        ))?;
     }
-    draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, style)?;
 
     let mut geo = geometry(&chart);
     geo.regions = bucket_regions(buckets, |t| chart.backend_coord(&(t, 0.0)).0);

@@ -16,8 +16,9 @@
 //! - [`draw_distribution`]: histogram of total latency, tail bin, p50/p95/p99 markers.
 //! - [`draw_trunks`]: per trunk, worst first, a bar per segment: light to p95, solid to p50.
 //!
-//! Line series are thinned to two points per pixel column ([`thin_min_max`]) before
-//! drawing. Colours come from [`ChartStyle`] (light and dark palettes).
+//! Each chart's key is a band of entries above its plot, wrapped into rows on narrow
+//! screens, so it never covers data. Line series are thinned to two points per pixel
+//! column ([`thin_min_max`]) before drawing. Colours come from [`ChartStyle`] (light and dark palettes).
 
 mod distribution;
 mod error;

@@ -4,8 +4,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::frame::{
-    draw_legend, draw_mesh, draw_message, geometry, prepare, value_ticks, whole_label, Axes,
-    Ticked, NO_ANSWERED_CALLS,
+    draw_key, draw_mesh, draw_message, geometry, prepare, value_ticks, whole_label, Axes, KeyEntry,
+    Swatch, Ticked, NO_ANSWERED_CALLS,
 };
 use super::{Axis, ChartError, ChartGeometry, ChartStyle, HitRegion, HitTarget, Table};
 use crate::format;
@@ -56,11 +56,17 @@ pub fn draw_trunks<DB: DrawingBackend>(
         .flat_map(|r| Segment::PARTS.map(|s| r.p95.get(s).unwrap_or(0.0)))
         .fold(0.0, f64::max);
     let x1 = (most * 1.1).max(1.0);
-    let (w_px, _) = root.dim_in_pixel();
+    let key: Vec<KeyEntry> = Segment::PARTS
+        .iter()
+        .map(|&s| KeyEntry::new(s.label(), Swatch::Fill(style.segment(s))))
+        .collect();
+    let plot = draw_key(root, &key, style)?;
+    let (w_px, _) = plot.dim_in_pixel();
     // Row i (top first) occupies y from n − i − 1 to n − i; its label sits at the middle.
     let label_points: Vec<f64> = (0..rows.len()).map(|i| i as f64 + 0.5).collect();
-    let mut chart = ChartBuilder::on(root)
+    let mut chart = ChartBuilder::on(&plot)
         .margin(10)
+        .margin_top(4)
         .x_label_area_size(36)
         .y_label_area_size(120)
         .build_cartesian_2d(
@@ -99,10 +105,7 @@ pub fn draw_trunks<DB: DrawingBackend>(
                 Rectangle::new([(0.0, lo + 0.02), (v, hi - 0.02)], color.mix(0.4).filled())
             })
         });
-        chart
-            .draw_series(p95)?
-            .label(s.label())
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.filled()));
+        chart.draw_series(p95)?;
         let p50 = rows.iter().enumerate().filter_map(|(i, r)| {
             let (lo, hi) = band(i);
             let inset = (hi - lo) * 0.25;
@@ -112,7 +115,6 @@ pub fn draw_trunks<DB: DrawingBackend>(
         });
         chart.draw_series(p50)?;
     }
-    draw_legend(&mut chart, SeriesLabelPosition::LowerRight, style)?;
 
     let mut geo = geometry(&chart);
     let py = |y: f64| chart.backend_coord(&(0.0, y)).1;

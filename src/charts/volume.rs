@@ -4,8 +4,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::frame::{
-    draw_legend, draw_mesh, draw_message, geometry, instant, prepare, time_ticks, value_ticks,
-    whole_label, Axes, Ticked, NO_CALLS,
+    draw_key, draw_mesh, draw_message, geometry, instant, prepare, time_ticks, value_ticks,
+    whole_label, Axes, KeyEntry, Swatch, Ticked, NO_CALLS,
 };
 use super::latency::bucket_regions;
 use super::{ChartError, ChartGeometry, ChartStyle, Table};
@@ -49,16 +49,22 @@ pub fn draw_volume<DB: DrawingBackend>(
         .map(|b| b.counts.total())
         .max()
         .unwrap_or(0);
-    // Headroom above the bars for the legend in the upper-left corner.
-    let y1 = (most as f64 * 1.4).max(1.0);
-    let (w_px, h_px) = root.dim_in_pixel();
+    let shown = kinds(buckets);
+    let key: Vec<KeyEntry> = shown
+        .iter()
+        .map(|&k| KeyEntry::new(k.label(), Swatch::Fill(style.status(k))))
+        .collect();
+    let plot = draw_key(root, &key, style)?;
+    let y1 = (most as f64 * 1.05).max(1.0);
+    let (w_px, h_px) = plot.dim_in_pixel();
     let (ticks, step) = time_ticks(x0, x1, data.tz, (w_px / 90).max(2) as usize);
     let y_ticks: Vec<f64> = value_ticks(0.0, y1, (h_px / 50).max(2) as usize)
         .into_iter()
         .filter(|v| v.fract() == 0.0)
         .collect();
-    let mut chart = ChartBuilder::on(root)
+    let mut chart = ChartBuilder::on(&plot)
         .margin(10)
+        .margin_top(4)
         .x_label_area_size(36)
         .y_label_area_size(64)
         .build_cartesian_2d(Ticked::new(x0, x1, ticks), Ticked::new(0.0, y1, y_ticks))?;
@@ -86,7 +92,7 @@ pub fn draw_volume<DB: DrawingBackend>(
             .map(|&k| c.get(k))
             .sum()
     };
-    for kind in kinds(buckets) {
+    for kind in shown {
         let color = style.status(kind);
         let bars = buckets
             .buckets
@@ -98,12 +104,8 @@ pub fn draw_volume<DB: DrawingBackend>(
                 let top = base + b.counts.get(kind) as f64;
                 Rectangle::new([(t + gap, base), (t + w - gap, top)], color.filled())
             });
-        chart
-            .draw_series(bars)?
-            .label(kind.label())
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.filled()));
+        chart.draw_series(bars)?;
     }
-    draw_legend(&mut chart, SeriesLabelPosition::UpperLeft, style)?;
 
     let mut geo = geometry(&chart);
     geo.regions = bucket_regions(buckets, |t| chart.backend_coord(&(t, 0.0)).0);

@@ -77,6 +77,9 @@ pub fn ChartPanel(
     let geometry = StoredValue::new(None::<ChartGeometry>);
     let tip = RwSignal::new(None::<(String, i32, i32)>);
     let as_table = RwSignal::new(false);
+    // A chart without data says so in its frame; its summary, the same words, is then
+    // left to screen readers.
+    let empty = RwSignal::new(false);
 
     let measure_width = move || {
         if let Some(el) = frame.get_untracked() {
@@ -113,11 +116,13 @@ pub fn ChartPanel(
         match draw.run(request) {
             Some((svg, g)) => {
                 el.set_inner_html(&svg);
+                empty.set(g.as_ref().is_some_and(|g| g.empty));
                 geometry.set_value(g);
                 perf::measure(&measure);
             }
             None => {
                 el.set_inner_html("");
+                empty.set(false);
                 geometry.set_value(None);
             }
         }
@@ -155,7 +160,9 @@ pub fn ChartPanel(
                     {move || if as_table.get() { "Show as chart" } else { "Show as table" }}
                 </button>
             </header>
-            <p id=summary_id.clone() class="chart-summary">{move || summary.get()}</p>
+            <p id=summary_id.clone() class="chart-summary" class:visually-hidden=move || empty.get() && !as_table.get()>
+                {move || summary.get()}
+            </p>
             <div class="chart-area" class:hidden=move || as_table.get()>
                 <div class="chart-frame" node_ref=frame role="img" data-chart=name
                     aria-label=move || format!("{title}: {}", summary.get())
