@@ -41,6 +41,13 @@ for (const scheme of ['light', 'dark'] as const) {
           await expect(page.locator('.gather-done')).toBeVisible({ timeout: 30_000 });
           await expect(page.locator('.chart-frame svg').first()).toBeVisible();
           await page.screenshot({ path: shot('analytics'), fullPage: true });
+          // The same view over every call: all four charts with data.
+          await page.goto(`${server.url}/analytics?range=7d`);
+          await expect(page.locator('.gather-done')).toBeVisible({ timeout: 30_000 });
+          await expect(page.locator('.chart-frame svg')).toHaveCount(4);
+          await page.screenshot({ path: shot('analytics-all'), fullPage: true });
+          await page.goBack();
+          await expect(page.locator('.gather-done')).toBeVisible({ timeout: 30_000 });
         }
         const report = page.locator('.view-link', { hasText: 'Daily report' });
         if (await report.count()) {
