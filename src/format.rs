@@ -52,6 +52,13 @@ pub fn millis(ms: f64) -> String {
     }
 }
 
+/// A length of speech in seconds with one decimal, halves rounded up, so a column of
+/// them lines up: `6439` → `6.4 s`, `18_650` → `18.7 s`, `400` → `0.4 s`.
+pub fn seconds_tenths(ms: u64) -> String {
+    let tenths = ms.saturating_add(50) / 100;
+    format!("{}.{} s", tenths / 10, tenths % 10)
+}
+
 /// A share in `0.0..=1.0` as a percentage with one decimal: `0.851` → `85.1%`.
 pub fn percent(share: f64) -> String {
     if !share.is_finite() {

@@ -44,6 +44,11 @@ fn millis_percent_hours() {
     assert_eq!(format::millis(215.6), "216 ms");
     assert_eq!(format::millis(12_345.0), "12.3 s");
     assert_eq!(format::millis(f64::NAN), "–");
+    assert_eq!(format::seconds_tenths(6_439), "6.4 s");
+    assert_eq!(format::seconds_tenths(18_650), "18.7 s");
+    assert_eq!(format::seconds_tenths(400), "0.4 s");
+    assert_eq!(format::seconds_tenths(0), "0.0 s");
+    assert_eq!(format::seconds_tenths(u64::MAX), "18446744073709551.6 s");
     assert_eq!(format::percent(0.8514), "85.1%");
     assert_eq!(format::percent(f64::INFINITY), "–");
     assert_eq!(format::hours(45_000), "12.5 h");

@@ -336,6 +336,25 @@ test.describe('calls view', () => {
     await expect(report).toHaveAttribute('href', 'report');
   });
 
+  test('detail panel: the turns are listed with the API figures, lengths in seconds', async ({ page, server }) => {
+    await open(page, server, '?status=connected');
+    const call = (await server.api('/v1/calls?limit=1&status=connected')).calls[0];
+    const detail = await server.api(`/v1/calls/${call.id}`);
+    expect(detail.turns.length, 'the fixture has turns for a connected call').toBeGreaterThan(1);
+    await page.locator(`tr.row[data-id="${call.id}"]`).click();
+    const turns = page.locator('.detail table.turns tbody tr');
+    await expect(turns).toHaveCount(detail.turns.length);
+    const ms = (v: number) => (v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${v} ms`);
+    const tenths = (v: number) => { const t = Math.floor((v + 50) / 100); return `${Math.floor(t / 10)}.${t % 10} s`; };
+    const expected = detail.turns.map((t: { turn_number: number; speaker: string; duration_ms: number; processing_time_ms: number }) =>
+      [String(t.turn_number), t.speaker, tenths(t.duration_ms), ms(t.processing_time_ms)]);
+    const shown = await turns.evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim() ?? '')));
+    expect(shown).toEqual(expected);
+    // Numbers sit at the right edge of their column, so a column of them lines up.
+    const align = await page.locator('.detail table.turns td.num').first().evaluate((td) => getComputedStyle(td).textAlign);
+    expect(align).toBe('right');
+  });
+
   test('detail panel: opens from a row with the call and its details, closes with the button and Escape', async ({ page, server }) => {
     await open(page, server, '?status=failed&tz=utc');
     const call = (await server.api('/v1/calls?limit=1&status=failed')).calls[0];

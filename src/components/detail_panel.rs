@@ -123,7 +123,7 @@ pub fn DetailPanel(
                                             <tr>
                                                 <td>{t.turn_number}</td>
                                                 <td>{t.speaker.clone()}</td>
-                                                <td class="num">{format::millis(t.duration_ms as f64)}</td>
+                                                <td class="num">{format::seconds_tenths(t.duration_ms)}</td>
                                                 <td class="num">{format::millis(t.processing_time_ms as f64)}</td>
                                             </tr>
                                         }).collect_view()}
