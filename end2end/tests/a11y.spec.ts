@@ -45,6 +45,37 @@ for (const scheme of ['light', 'dark'] as const) {
   });
 }
 
+test.describe('375 px wide', () => {
+  test.use({ viewport: { width: 375, height: 812 } });
+
+  test('calls view: each row a card of its essential columns, no sideways scroll, axe clean', async ({ page, server }) => {
+    await open(page, server, '?status=failed');
+    const call = (await server.api('/v1/calls?limit=1&status=failed')).calls[0];
+    const wrap = page.locator('.table-wrap');
+    const [scroll, client] = await wrap.evaluate((e) => [e.scrollWidth, e.clientWidth]);
+    expect(scroll, 'the table fits its frame').toBeLessThanOrEqual(client);
+    const row = page.locator(`tr.row[data-id="${call.id}"]`);
+    await expect(row.locator('td.c-id')).toBeVisible();
+    await expect(row.locator('td.c-id')).toHaveText(call.id);
+    await expect(row.locator('td.c-status')).toHaveText('failed');
+    await expect(row.locator('td.c-trunk')).toHaveText(call.trunk_id);
+    const total = call.carrier_lag_ms + call.ai_latency_ms + call.gateway_processing_ms;
+    await expect(row.locator('td.c-total')).toHaveText(`${total} ms`);
+    for (const cell of await row.locator('td.wide-only').all()) await expect(cell).toBeHidden();
+    // The card's parts sit inside the viewport.
+    for (const part of ['c-id', 'c-status', 'c-total', 'c-start', 'c-duration']) {
+      const box = await row.locator(`td.${part}`).boundingBox();
+      expect(box, part).not.toBeNull();
+      expect(box!.x + box!.width, `${part} inside 375 px`).toBeLessThanOrEqual(375);
+    }
+    await expectAccessible(page, 'calls view at 375 px');
+    // What the card leaves out is a tap away.
+    await row.click();
+    const panel = page.locator('.detail');
+    await expect(panel.locator('dt:text-is("From") + dd').first()).toHaveText(call.from);
+  });
+});
+
 test('keyboard only: filters, paging, a row, the detail panel', async ({ page, server }) => {
   await open(page, server);
   const focused = () => page.evaluate(() => {

@@ -7,18 +7,52 @@ use crate::api::{Call, CallStatus, TimeZoneMode};
 use crate::format;
 use crate::table::{latency_bar, latency_scale_ms, sort_calls, Sort, SortColumn};
 
-const COLUMNS: [(SortColumn, &str, bool); 11] = [
-    (SortColumn::Id, "Call", false),
-    (SortColumn::Trunk, "Trunk", false),
-    (SortColumn::From, "From", false),
-    (SortColumn::To, "To", false),
-    (SortColumn::Status, "Status", false),
-    (SortColumn::Start, "Started", false),
-    (SortColumn::Duration, "Duration", true),
-    (SortColumn::Carrier, "Carrier", true),
-    (SortColumn::Ai, "AI", true),
-    (SortColumn::Gateway, "Gateway", true),
-    (SortColumn::Total, "Total latency", true),
+/// A column of the table.
+#[derive(Clone, Copy)]
+struct Column {
+    /// What a click on its heading sorts by.
+    sort: SortColumn,
+    /// Its heading.
+    label: &'static str,
+    /// Numbers, right-aligned.
+    numeric: bool,
+    /// The classes of its cells. `c-*` names the column for the narrow layout, where a
+    /// row becomes a small card; `wide-only` columns are left out there (the detail
+    /// panel shows them, and the latency bar still shows the split).
+    class: &'static str,
+}
+
+const fn column(
+    sort: SortColumn,
+    label: &'static str,
+    numeric: bool,
+    class: &'static str,
+) -> Column {
+    Column {
+        sort,
+        label,
+        numeric,
+        class,
+    }
+}
+
+const COLUMNS: [Column; 11] = [
+    column(SortColumn::Id, "Call", false, "mono c-id"),
+    column(SortColumn::Trunk, "Trunk", false, "mono c-trunk"),
+    column(SortColumn::From, "From", false, "mono wide-only"),
+    column(SortColumn::To, "To", false, "mono wide-only"),
+    column(SortColumn::Status, "Status", false, "c-status"),
+    column(SortColumn::Start, "Started", false, "nowrap c-start"),
+    column(SortColumn::Duration, "Duration", true, "num c-duration"),
+    column(SortColumn::Carrier, "Carrier", true, "num wide-only"),
+    column(SortColumn::Ai, "AI", true, "num wide-only"),
+    column(SortColumn::Gateway, "Gateway", true, "num wide-only"),
+    column(
+        SortColumn::Total,
+        "Total latency",
+        true,
+        "num total c-total",
+    ),
 ];
 
 /// The CSS class of a status badge; unknown statuses get a neutral one.
@@ -55,14 +89,15 @@ pub fn CallTable(
     });
     let scale = Memo::new(move |_| calls.with(|c| latency_scale_ms(c)));
 
-    let header = move |(column, label, numeric): (SortColumn, &'static str, bool)| {
+    let header = move |c: Column| {
+        let (column, label) = (c.sort, c.label);
         let label = if column == SortColumn::Start {
             Signal::derive(move || format!("{label} ({})", format::zone_label(tz.get())))
         } else {
             Signal::derive(move || label.to_owned())
         };
         view! {
-            <th scope="col" class:num=numeric aria-sort=move || sort.get().aria(column)>
+            <th scope="col" class:num=c.numeric aria-sort=move || sort.get().aria(column)>
                 <button type="button" class="th-sort" on:click=move |_| sort.update(|s| *s = s.toggled(column))>
                     {label}
                     <span class="sort-mark" aria-hidden="true">{move || match sort.get() {
@@ -164,13 +199,14 @@ impl RowNodes {
         };
         let tr = el(parent, "tr", "row")?;
         tr.set_attribute("tabindex", "0").ok()?;
-        let cell = |class: &str| el(&tr, "td", class).and_then(|td| text(&td));
-        let (id, trunk, from, to) = (cell("mono")?, cell("mono")?, cell("mono")?, cell("mono")?);
-        let badge = el(&tr, "td", "").and_then(|td| el(&td, "span", ""))?;
+        let td = |i: usize| el(&tr, "td", COLUMNS[i].class);
+        let cell = |i: usize| td(i).and_then(|td| text(&td));
+        let (id, trunk, from, to) = (cell(0)?, cell(1)?, cell(2)?, cell(3)?);
+        let badge = td(4).and_then(|td| el(&td, "span", ""))?;
         let status = text(&badge)?;
-        let (start, duration) = (cell("nowrap")?, cell("num")?);
-        let (carrier, ai, gateway) = (cell("num")?, cell("num")?, cell("num")?);
-        let total_td = el(&tr, "td", "num total")?;
+        let (start, duration) = (cell(5)?, cell(6)?);
+        let (carrier, ai, gateway) = (cell(7)?, cell(8)?, cell(9)?);
+        let total_td = td(10)?;
         let total = el(&total_td, "span", "").and_then(|s| text(&s))?;
         let bar = el(&total_td, "span", "lat-bar")?;
         bar.set_attribute("aria-hidden", "true").ok()?;
@@ -283,8 +319,9 @@ fn write_skeleton(body: &web_sys::Element, rows: &mut Vec<RowNodes>) {
         };
         tr.set_class_name("skeleton");
         let _ = tr.set_attribute("aria-hidden", "true");
-        for _ in 0..COLUMNS.len() {
+        for c in COLUMNS {
             if let (Ok(td), Ok(bone)) = (doc.create_element("td"), doc.create_element("span")) {
+                td.set_class_name(c.class);
                 bone.set_class_name("bone");
                 let _ = td.append_child(&bone);
                 let _ = tr.append_child(&td);
