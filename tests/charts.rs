@@ -63,16 +63,21 @@ fn render(
     (svg, drawn)
 }
 
+/// The latency chart's data for `a`, with an 800 ms SLO.
+fn latency_800(a: &Analysis, tz: TimeZoneMode) -> LatencyData<'_> {
+    LatencyData {
+        buckets: &a.buckets,
+        slo_ms: Some(800),
+        tz,
+    }
+}
+
 /// The four charts of one analysis, light style, 640×360 px, UTC.
 fn all_charts(a: &Analysis) -> Vec<(&'static str, String, Drawn)> {
     let style = ChartStyle::light();
     let size = (640, 360);
     let tz = TimeZoneMode::Utc;
-    let lat = LatencyData {
-        buckets: &a.buckets,
-        slo_ms: Some(800),
-        tz,
-    };
+    let lat = latency_800(a, tz);
     let vol = VolumeData {
         buckets: &a.buckets,
         tz,
@@ -278,11 +283,7 @@ mod drawing {
     #[test]
     fn a_narrow_key_wraps_into_rows_above_the_plot() {
         let a = fixture();
-        let lat = LatencyData {
-            buckets: &a.buckets,
-            slo_ms: Some(800),
-            tz: TimeZoneMode::Utc,
-        };
+        let lat = latency_800(&a, TimeZoneMode::Utc);
         let style = ChartStyle::light();
         let (svg, drawn) = render((300, 280), |r| draw_latency(r, &lat, &style));
         let geo = drawn.expect("draws at 300 px");
@@ -298,11 +299,7 @@ mod drawing {
     #[test]
     fn a_message_wraps_to_the_width() {
         let a = analysis_of(&[]);
-        let lat = LatencyData {
-            buckets: &a.buckets,
-            slo_ms: Some(800),
-            tz: TimeZoneMode::Utc,
-        };
+        let lat = latency_800(&a, TimeZoneMode::Utc);
         let style = ChartStyle::light();
         let font = (style.font_family, style.font_px + 2).into_font();
         for width in [200u32, 320, 900] {
@@ -387,11 +384,7 @@ mod drawing {
     #[test]
     fn local_time_draws() {
         let a = fixture();
-        let lat = LatencyData {
-            buckets: &a.buckets,
-            slo_ms: Some(800),
-            tz: TimeZoneMode::Local,
-        };
+        let lat = latency_800(&a, TimeZoneMode::Local);
         let (svg, drawn) = render((640, 360), |r| draw_latency(r, &lat, &ChartStyle::dark()));
         assert!(drawn.is_ok());
         assert!(svg.contains("Time (local)"));
