@@ -38,9 +38,14 @@ for (const [kind, status, title] of [
     await expect(errorBanner(page)).toContainText(`The API failed (${status})`);
     await expect(errorBanner(page)).toContainText('injected fault');
     await expect(warnBanner(page)).toHaveCount(0);
-    // The old rows stay on screen rather than a blank page.
+    // The old rows stay on screen rather than a blank page, dimmed and said to be the
+    // previous view's, so they are not taken for failed calls.
     expect(await shownIds(page)).toEqual(before);
+    await expect(page.locator('.stale-note')).toHaveText(/previous view/);
+    expect(await page.locator('.rows.stale .table-wrap').evaluate((e) => getComputedStyle(e).filter)).toContain('grayscale');
     await recover(page, server);
+    await expect(page.locator('.stale-note')).toHaveCount(0);
+    await expect(page.locator('.rows.stale')).toHaveCount(0);
     await expect(statusButton(page, 'failed')).toHaveAttribute('aria-pressed', 'true');
   });
 }

@@ -177,6 +177,17 @@ pub fn CallList(
     let page_size = Memo::new(move |_| query.with(|q| q.page_size));
     let tz = Memo::new(move |_| query.with(|q| q.tz));
     let first_load = Memo::new(move |_| list.with(|s| s.shown.is_none() && s.error.is_none()));
+    // After a failed change, the rows on screen are the previous view's: they stay (a
+    // blank page loses what the user was reading) but are dimmed and said to be old,
+    // so they are not read as the answer to the filter now pressed.
+    let stale = Memo::new(move |_| {
+        list.with(|s| {
+            s.error.is_some()
+                && s.shown
+                    .as_ref()
+                    .is_some_and(|(shown, _)| query.with(|q| q != shown))
+        })
+    });
     let empty = move || {
         list.with(|s| !s.loading && s.shown.as_ref().is_some_and(|(_, p)| p.calls.is_empty()))
     };
@@ -186,6 +197,9 @@ pub fn CallList(
         {move || list.with(|s| s.error.clone()).map(|e| view! {
             <ErrorBanner error=e on_retry=move |_| clock.refresh() />
         })}
+        <Show when=move || stale.get()>
+            <p class="stale-note">"The rows below are the previous view's, kept until this one loads."</p>
+        </Show>
         <Show when=move || !empty() fallback=move || view! {
             <div class="empty card">
                 <h2>"No calls match these filters"</h2>
@@ -197,8 +211,10 @@ pub fn CallList(
                 </button>
             </div>
         }>
-            <CallTable calls=calls tz=tz skeleton=first_load
-                on_select=open />
+            <div class="rows" class:stale=move || stale.get()>
+                <CallTable calls=calls tz=tz skeleton=first_load
+                    on_select=open />
+            </div>
         </Show>
         <Pager total=total shown=shown page=shown_page page_size=page_size
             on_page=move |p| on_change.run(query.get_untracked().with_page(p))
