@@ -121,26 +121,45 @@ pub fn sort_calls(calls: &mut [Call], sort: Sort) {
     });
 }
 
-/// The latency every row's bar is drawn against: the page's largest total, at least 1.
+/// The latency every row's bar is drawn against: the page's largest total, unless a
+/// few outliers would squeeze every other bar to a sliver; then one and a half times
+/// the page's 90th-percentile total, and the rows above it draw a full bar, marked
+/// (see [`latency_bar`]). At least 1.
 pub fn latency_scale_ms(calls: &[Call]) -> u32 {
-    calls
-        .iter()
-        .map(Call::total_latency_ms)
-        .max()
-        .unwrap_or(0)
-        .max(1)
+    let mut totals: Vec<u32> = calls.iter().map(Call::total_latency_ms).collect();
+    totals.sort_unstable();
+    let Some(&largest) = totals.last() else {
+        return 1;
+    };
+    let p90 = totals[(totals.len() - 1) * 9 / 10];
+    largest.min(p90.saturating_mul(3) / 2).max(1)
 }
 
-/// Widths in percent of the bar for carrier, AI and gateway, against `scale_ms`; the
-/// three add up to the row's share of the scale, so rows compare at a glance.
-pub fn latency_bar(call: &Call, scale_ms: u32) -> [f64; 3] {
-    let scale = f64::from(scale_ms.max(1));
+/// A row's latency bar.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LatencyBar {
+    /// Widths in percent of carrier, AI and gateway. They add up to the row's share of
+    /// the scale, so rows compare at a glance; a row over the scale fills the bar in its
+    /// own proportions.
+    pub widths: [f64; 3],
+    /// The row's total is beyond the scale.
+    pub over: bool,
+}
+
+/// The bar of `call` against `scale_ms` (from [`latency_scale_ms`]).
+pub fn latency_bar(call: &Call, scale_ms: u32) -> LatencyBar {
+    let total = call.total_latency_ms();
+    let over = total > scale_ms.max(1);
+    let scale = f64::from(if over { total } else { scale_ms.max(1) });
     let pct = |ms: u32| (f64::from(ms) / scale * 100.0).clamp(0.0, 100.0);
-    [
-        pct(call.carrier_lag_ms),
-        pct(call.ai_latency_ms),
-        pct(call.gateway_processing_ms),
-    ]
+    LatencyBar {
+        widths: [
+            pct(call.carrier_lag_ms),
+            pct(call.ai_latency_ms),
+            pct(call.gateway_processing_ms),
+        ],
+        over,
+    }
 }
 
 /// The trunk filter's choices as `(id, label)`: the account's trunks where the API

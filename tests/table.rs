@@ -63,16 +63,46 @@ fn header_clicks_flip_or_pick_a_natural_direction() {
 
 #[test]
 fn latency_bars_share_one_scale() {
+    // Totals 300, 0, 300 and a lone 1050: drawn against 1.5 × the 90th percentile
+    // (300), so the usual rows are not squeezed by the one outlier.
     let calls = page();
     let scale = latency_scale_ms(&calls);
-    assert_eq!(scale, 1050);
-    let [c, a, g] = latency_bar(&calls[2], scale);
+    assert_eq!(scale, 450);
+    let bar = latency_bar(&calls[0], scale);
+    let [c, a, g] = bar.widths;
+    assert!(!bar.over);
+    assert!((c - 80.0 / 4.5).abs() < 1e-9 && (a - 200.0 / 4.5).abs() < 1e-9);
+    assert!((g - 20.0 / 4.5).abs() < 1e-9);
+    // The outlier fills its bar in its own proportions, marked as over the scale.
+    let bar = latency_bar(&calls[2], scale);
+    let [c, a, g] = bar.widths;
+    assert!(bar.over);
     assert!((c + a + g - 100.0).abs() < 1e-9);
-    let [c, a, g] = latency_bar(&calls[0], scale);
-    assert!((c - 80.0 / 10.5).abs() < 1e-9 && (a - 200.0 / 10.5).abs() < 1e-9);
-    assert!((g - 20.0 / 10.5).abs() < 1e-9);
+    assert!((a - 900.0 / 10.5).abs() < 1e-9);
     assert_eq!(latency_scale_ms(&[]), 1);
-    assert_eq!(latency_bar(&calls[1], 1), [0.0, 0.0, 0.0]);
+    let zero = latency_bar(&calls[1], 1);
+    assert_eq!((zero.widths, zero.over), ([0.0, 0.0, 0.0], false));
+}
+
+#[test]
+fn without_outliers_the_scale_is_the_largest_total() {
+    // Totals spread evenly from 100 to 1,000 ms: nothing is far above the rest.
+    let calls: Vec<Call> = (1..=10u32)
+        .map(|i| {
+            call(
+                &format!("c{i}"),
+                1,
+                "connected",
+                [10 * i, 80 * i, 10 * i],
+                60,
+            )
+        })
+        .collect();
+    let scale = latency_scale_ms(&calls);
+    assert_eq!(scale, 1000);
+    assert!(calls.iter().all(|c| !latency_bar(c, scale).over));
+    let [c, a, g] = latency_bar(&calls[9], scale).widths;
+    assert!((c + a + g - 100.0).abs() < 1e-9);
 }
 
 #[test]

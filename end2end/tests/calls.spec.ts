@@ -336,6 +336,32 @@ test.describe('calls view', () => {
     await expect(report).toHaveAttribute('href', 'report');
   });
 
+  test('latency bars share a scale that one outlier cannot squeeze; rows beyond it are full and marked', async ({ page, server }) => {
+    // Pages of 100 rows: enough for the 3,000 fixture calls to hold outliers.
+    let marked = 0;
+    for (const p of [1, 2, 3]) {
+      await open(page, server, `?page=${p}&size=100`);
+      const { calls } = await server.api(`/v1/calls?limit=100&offset=${(p - 1) * 100}`);
+      const totals = calls.map((c) => c.carrier_lag_ms + c.ai_latency_ms + c.gateway_processing_ms);
+      const sorted = [...totals].sort((a, b) => a - b);
+      const p90 = sorted[Math.floor(((sorted.length - 1) * 9) / 10)];
+      const scale = Math.max(1, Math.min(sorted[sorted.length - 1], Math.floor((p90 * 3) / 2)));
+      const shown = await page.locator('tbody tr.row').evaluateAll((trs) => trs.map((tr) => ({
+        id: tr.getAttribute('data-id'),
+        over: tr.querySelector('.lat-bar')!.classList.contains('over'),
+        width: [...tr.querySelectorAll('.lat-bar > span')].reduce((w, s) => w + parseFloat((s as HTMLElement).style.width), 0),
+      })));
+      expect(shown.map((r) => r.id)).toEqual(calls.map((c) => c.id));
+      calls.forEach((c, i) => {
+        const over = totals[i] > scale;
+        expect(shown[i].over, `${c.id}: ${totals[i]} ms against ${scale} ms`).toBe(over);
+        expect(shown[i].width).toBeCloseTo(over ? 100 : (totals[i] / scale) * 100, 0);
+      });
+      marked += shown.filter((r) => r.over).length;
+    }
+    expect(marked, 'the fixture pages hold outliers, so the marked bar is exercised').toBeGreaterThan(0);
+  });
+
   test('detail panel: the turns are listed with the API figures, lengths in seconds', async ({ page, server }) => {
     await open(page, server, '?status=connected');
     const call = (await server.api('/v1/calls?limit=1&status=connected')).calls[0];

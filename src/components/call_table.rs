@@ -166,8 +166,9 @@ struct RowNodes {
     tr: web_sys::Element,
     texts: [web_sys::Text; 11],
     badge: web_sys::Element,
+    bar: web_sys::Element,
     segments: [web_sys::CssStyleDeclaration; 3],
-    /// What the row shows now (id, texts, badge class, bar widths), so that a change
+    /// What the row shows now (id, texts, badge class, bar), so that a change
     /// touches only what differs: a text node set to its own value still costs a DOM
     /// mutation and a relayout of its cell.
     shown: Option<Shown>,
@@ -179,6 +180,7 @@ struct Shown {
     texts: [String; 11],
     badge: &'static str,
     widths: [String; 3],
+    over: bool,
 }
 
 impl RowNodes {
@@ -224,6 +226,7 @@ impl RowNodes {
                 id, trunk, from, to, status, start, duration, carrier, ai, gateway, total,
             ],
             badge,
+            bar,
             segments,
             shown: None,
         })
@@ -234,6 +237,7 @@ impl RowNodes {
     /// attribute it would not).
     fn fill(&mut self, call: &Call, scale: u32, tz: TimeZoneMode) {
         let ms = |v: u32| format::millis(f64::from(v));
+        let bar = latency_bar(call, scale);
         let next = Shown {
             texts: [
                 call.id.clone(),
@@ -249,7 +253,8 @@ impl RowNodes {
                 ms(call.total_latency_ms()),
             ],
             badge: badge_class(&call.status),
-            widths: latency_bar(call, scale).map(|pct| format!("{pct:.2}%")),
+            widths: bar.widths.map(|pct| format!("{pct:.2}%")),
+            over: bar.over,
         };
         let old = self.shown.take();
         let old = old.as_ref();
@@ -263,6 +268,11 @@ impl RowNodes {
             if old.is_none_or(|o| &o.texts[i] != value) {
                 node.set_data(value);
             }
+        }
+        if old.is_none_or(|o| o.over != next.over) {
+            // A bar past the scale ends in a mark: the row's total is off the chart.
+            let class = if next.over { "lat-bar over" } else { "lat-bar" };
+            self.bar.set_class_name(class);
         }
         for (i, (style, width)) in self.segments.iter().zip(&next.widths).enumerate() {
             if old.is_none_or(|o| &o.widths[i] != width) {
