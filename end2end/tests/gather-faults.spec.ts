@@ -6,8 +6,9 @@
 import { test, expect } from '../helpers/fixtures';
 import { Page } from '@playwright/test';
 import { Fault, Server } from '../helpers/server';
+import { thousands } from '../helpers/app';
 import {
-  allCalls, expectKpisMatch, gatherBar, gatherDone, gatheredSoFar, offsetOf, watchGather,
+  allCalls, expectKpisMatch, gatherBar, gatherDone, gatheredSoFar, kpi, offsetOf, watchGather,
 } from '../helpers/analytics';
 
 const CALLS = '/v1/calls';
@@ -154,3 +155,28 @@ for (const [label, fault, status] of [
     await server.clearFaults();
   });
 }
+
+test('a filter change whose gather fails keeps the previous figures, greyed and said to be old; Retry replaces them', async ({ page, server }) => {
+  const all = await allCalls(server);
+  const failed = await allCalls(server, '&status=failed');
+  await page.goto(`${server.url}/analytics`);
+  await expectKpisMatch(page, all);
+  const note = page.locator('.analytics-page > .stale-note');
+  await expect(note).toHaveCount(0);
+  await expect(page.locator('.figures.stale')).toHaveCount(0);
+
+  await server.setFaults([{ kind: '500', path: CALLS }]);
+  await page.locator('.filters [data-status=failed]').click();
+  await expect(errorBanner(page)).toBeVisible({ timeout: 15_000 });
+  // The cards still show every call, not the failed ones now pressed: greyed, and said.
+  await expect(note).toHaveText(/figures below are the previous view's/);
+  await expect(page.locator('.figures.stale')).toHaveCount(1);
+  expect(await page.locator('.figures').evaluate((e) => getComputedStyle(e).filter)).toContain('grayscale');
+  await expect(kpi(page, 'Total calls')).toHaveText(thousands(all.length));
+
+  await server.clearFaults();
+  await errorBanner(page).getByRole('button', { name: 'Retry' }).click();
+  await expectKpisMatch(page, failed);
+  await expect(note).toHaveCount(0);
+  await expect(page.locator('.figures.stale')).toHaveCount(0);
+});

@@ -29,6 +29,9 @@ use crate::perf;
 use crate::stats::{compare, Analysis, AnalysisOptions, PerSegment, DEFAULT_TOTAL_SLO_MS};
 use crate::url_state::{use_call_query, UrlWriter};
 
+/// What a gather is for: the filters of the view (paging and display settings aside).
+type GatherKey = (Option<StatusFilter>, Option<String>, DateRange);
+
 /// Where gathering stands.
 #[derive(Clone, PartialEq)]
 enum GatherState {
@@ -67,6 +70,9 @@ pub fn AnalyticsPage() -> impl IntoView {
     let gathering = RwSignal::new(GatherState::Idle);
     let retry_notice = RwSignal::new(None::<RetryNotice>);
     let current = RwSignal::new(None::<Arc<Gathered>>);
+    // The filter `current` was gathered for: after a failed change the figures on screen
+    // are the previous view's, and say so.
+    let current_key = RwSignal::new(None::<GatherKey>);
     let previous = RwSignal::new(None::<Arc<Gathered>>);
     let run = RwSignal::new(0u32);
     let slot = StoredValue::new_local(RequestSlot::default());
@@ -83,6 +89,7 @@ pub fn AnalyticsPage() -> impl IntoView {
             return;
         };
         let q = query.get_untracked();
+        let key = gather_key.get_untracked();
         let signal = slot.with_value(RequestSlot::begin);
         retry_notice.set(None);
         let cache = cache.get_value();
@@ -92,7 +99,11 @@ pub fn AnalyticsPage() -> impl IntoView {
             let notify = move |n: Option<RetryNotice>| retry_notice.set(n);
             let on_progress = move |p: Progress| gathering.set(GatherState::Running(p));
             // Figures over the calls so far, labelled "over n of total" until the end.
-            let on_preview = move |g: Gathered| current.set(Some(Arc::new(g)));
+            let got = move |g: Gathered| {
+                current.set(Some(Arc::new(g)));
+                current_key.set(Some(key.clone()));
+            };
+            let on_preview = got.clone();
             let listen = Listeners {
                 progress: &on_progress,
                 preview: &on_preview,
@@ -106,7 +117,7 @@ pub fn AnalyticsPage() -> impl IntoView {
             match gather(&client, &frozen, now, opts, &cache, &signal, &listen).await {
                 Ok(g) => {
                     perf::measure("dashboard:gather");
-                    current.set(Some(Arc::new(g)));
+                    got(g);
                     gathering.set(GatherState::Done);
                 }
                 Err(ApiError::Aborted) => {
@@ -192,6 +203,14 @@ pub fn AnalyticsPage() -> impl IntoView {
             GatherState::Running(_) => format!("Preview: figures are {label}; gathering goes on."),
             _ => format!("Figures are {label} (the gathering cap, set in config.json)."),
         })
+    });
+
+    // A failed gather leaves the figures of the set before it on screen: kept, but greyed
+    // and said to be old, as the call list does with its rows.
+    let stale = Memo::new(move |_| {
+        gathering.with(|g| matches!(g, GatherState::Failed(_)))
+            && current.with(Option::is_some)
+            && current_key.with(|k| gather_key.with(|now| k.as_ref() != Some(now)))
     });
 
     let tz = Signal::derive(move || query.with(|q| q.tz));
@@ -472,7 +491,12 @@ pub fn AnalyticsPage() -> impl IntoView {
                         <button type="button" class="btn" on:click=move |_| run.update(|n| *n += 1)>"Resume"</button>
                     </div>
                 }.into_any(),
-                GatherState::Failed(e) => view! { <ErrorBanner error=e on_retry=move |_| run.update(|n| *n += 1) /> }.into_any(),
+                GatherState::Failed(e) => view! {
+                    <ErrorBanner error=e on_retry=move |_| run.update(|n| *n += 1) />
+                    <Show when=move || stale.get()>
+                        <p class="stale-note">"The figures below are the previous view's, kept until this one loads."</p>
+                    </Show>
+                }.into_any(),
                 GatherState::Done => view! {
                     <p class="gather gather-done muted" role="status">
                         {move || current.with(|g| g.as_ref().map(|g| format!(
@@ -484,26 +508,28 @@ pub fn AnalyticsPage() -> impl IntoView {
                 }.into_any(),
                 GatherState::Idle => ().into_any(),
             }}
-            <KpiCards current=analysis deltas=deltas coverage=coverage />
-            <div class="charts-grid">
-                <ChartPanel title="Latency over time" name="latency" draw=draw_lat dark=dark
-                    summary=text(|a, tz, slo| summary_latency(&LatencyData { buckets: &a.buckets, slo_ms: Some(slo), tz }))
-                    table=tables(|a, tz, slo| table_latency(&LatencyData { buckets: &a.buckets, slo_ms: Some(slo), tz }))
-                    tooltip=bucket_tip on_pick=pick />
-                <ChartPanel title="Call volume by outcome" name="volume" draw=draw_vol dark=dark
-                    summary=text(|a, tz, _| summary_volume(&VolumeData { buckets: &a.buckets, tz }))
-                    table=tables(|a, tz, _| table_volume(&VolumeData { buckets: &a.buckets, tz }))
-                    tooltip=bucket_tip on_pick=pick />
-                <ChartPanel title="Total latency distribution" name="distribution" draw=draw_dist dark=dark
-                    summary=text(|a, _, _| summary_distribution(&DistributionData { distribution: &a.distribution, total: &a.latency.total }))
-                    table=tables(|a, _, _| table_distribution(&DistributionData { distribution: &a.distribution, total: &a.latency.total }))
-                    tooltip=bin_tip on_pick=pick />
-                <ChartPanel title="Latency by trunk (p50 solid, p95 light)" name="trunks" draw=draw_trk dark=dark
-                    summary=text(|a, _, _| summary_trunks(&TrunkData { rows: &a.trunks, max_rows: 8 }))
-                    table=tables(|a, _, _| table_trunks(&TrunkData { rows: &a.trunks, max_rows: 8 }))
-                    tooltip=trunk_tip on_pick=pick />
+            <div class="figures" class:stale=move || stale.get()>
+                <KpiCards current=analysis deltas=deltas coverage=coverage />
+                <div class="charts-grid">
+                    <ChartPanel title="Latency over time" name="latency" draw=draw_lat dark=dark
+                        summary=text(|a, tz, slo| summary_latency(&LatencyData { buckets: &a.buckets, slo_ms: Some(slo), tz }))
+                        table=tables(|a, tz, slo| table_latency(&LatencyData { buckets: &a.buckets, slo_ms: Some(slo), tz }))
+                        tooltip=bucket_tip on_pick=pick />
+                    <ChartPanel title="Call volume by outcome" name="volume" draw=draw_vol dark=dark
+                        summary=text(|a, tz, _| summary_volume(&VolumeData { buckets: &a.buckets, tz }))
+                        table=tables(|a, tz, _| table_volume(&VolumeData { buckets: &a.buckets, tz }))
+                        tooltip=bucket_tip on_pick=pick />
+                    <ChartPanel title="Total latency distribution" name="distribution" draw=draw_dist dark=dark
+                        summary=text(|a, _, _| summary_distribution(&DistributionData { distribution: &a.distribution, total: &a.latency.total }))
+                        table=tables(|a, _, _| table_distribution(&DistributionData { distribution: &a.distribution, total: &a.latency.total }))
+                        tooltip=bin_tip on_pick=pick />
+                    <ChartPanel title="Latency by trunk (p50 solid, p95 light)" name="trunks" draw=draw_trk dark=dark
+                        summary=text(|a, _, _| summary_trunks(&TrunkData { rows: &a.trunks, max_rows: 8 }))
+                        table=tables(|a, _, _| table_trunks(&TrunkData { rows: &a.trunks, max_rows: 8 }))
+                        tooltip=trunk_tip on_pick=pick />
+                </div>
+                <TrunkTable rows=Signal::derive(move || analysis.with(|a| a.as_ref().map(|a| a.trunks.clone()).unwrap_or_default())) on_trunk=on_trunk />
             </div>
-            <TrunkTable rows=Signal::derive(move || analysis.with(|a| a.as_ref().map(|a| a.trunks.clone()).unwrap_or_default())) on_trunk=on_trunk />
             <h2 class="section-title">"Calls"</h2>
             <CallList query=query on_change=set_query clock=clock seen_trunks=seen_trunks busy=busy />
         </div>
