@@ -297,6 +297,41 @@ mod drawing {
     }
 
     #[test]
+    fn a_week_on_a_phone_gets_several_time_labels() {
+        let calls: Vec<Call> = (0..7)
+            .map(|day| {
+                let mut c = call("A", "connected", "10:10", [100, 200, 10]);
+                c.start_time = utc("2024-03-01T10:10:00Z") + chrono::Duration::days(day);
+                c.id = format!("c{day}");
+                c
+            })
+            .collect();
+        let opts = AnalysisOptions {
+            range: (
+                Some(utc("2024-03-01T00:00:00Z")),
+                Some(utc("2024-03-07T23:59:59Z")),
+            ),
+            max_buckets: 168,
+            ..AnalysisOptions::default()
+        };
+        let a = Analysis::compute(&calls, &opts);
+        let vol = VolumeData {
+            buckets: &a.buckets,
+            tz: TimeZoneMode::Utc,
+        };
+        // The chart's width in the page at 375 px.
+        let (svg, drawn) = render((323, 280), |r| draw_volume(r, &vol, &ChartStyle::light()));
+        drawn.expect("draws at 323 px");
+        let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+        let labels: Vec<String> = texts(&svg)
+            .into_iter()
+            .map(|(_, t)| t)
+            .filter(|t| days.iter().any(|d| t.starts_with(d)))
+            .collect();
+        assert!(labels.len() >= 3, "a week at 323 px: {labels:?}");
+    }
+
+    #[test]
     fn a_message_wraps_to_the_width() {
         let a = analysis_of(&[]);
         let lat = latency_800(&a, TimeZoneMode::Utc);

@@ -276,6 +276,10 @@ pub(super) fn value_ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
     RangedCoordf64::from(lo..hi).key_points(n.max(2))
 }
 
+/// Room per time-axis label, in px of the chart's width: a 375 px phone gets four
+/// ticks, so a week reads Sun 15, Tue 17, Thu 19 rather than one lone label.
+pub(super) const TICK_SPACING_PX: u32 = 75;
+
 /// Steps a time axis may use, in seconds: 1, 5, 15, 30 min, 1, 3, 6, 12 h, 1, 2, 7 days.
 const TIME_STEPS: [i64; 11] = [
     60, 300, 900, 1800, 3600, 10_800, 21_600, 43_200, 86_400, 172_800, 604_800,

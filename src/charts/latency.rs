@@ -5,7 +5,7 @@ use plotters::prelude::*;
 
 use super::frame::{
     draw_key, draw_mesh, draw_message, geometry, instant, prepare, time_ticks, value_ticks,
-    whole_label, Axes, KeyEntry, Swatch, Ticked, NO_ANSWERED_CALLS,
+    whole_label, Axes, KeyEntry, Swatch, Ticked, NO_ANSWERED_CALLS, TICK_SPACING_PX,
 };
 use super::{
     thin_min_max, Axis, ChartError, ChartGeometry, ChartStyle, HitRegion, HitTarget, Table,
@@ -85,7 +85,7 @@ pub fn draw_latency<DB: DrawingBackend>(
     let plot = draw_key(root, &key, style)?;
     let y1 = (top_value * 1.05).max(1.0);
     let (w_px, h_px) = plot.dim_in_pixel();
-    let (ticks, step) = time_ticks(x0, x1, data.tz, (w_px / 90).max(2) as usize);
+    let (ticks, step) = time_ticks(x0, x1, data.tz, (w_px / TICK_SPACING_PX).max(2) as usize);
     let mut chart = ChartBuilder::on(&plot)
         .margin(10)
         .margin_top(4)

@@ -5,7 +5,7 @@ use plotters::prelude::*;
 
 use super::frame::{
     draw_key, draw_mesh, draw_message, geometry, instant, prepare, time_ticks, value_ticks,
-    whole_label, Axes, KeyEntry, Swatch, Ticked, NO_CALLS,
+    whole_label, Axes, KeyEntry, Swatch, Ticked, NO_CALLS, TICK_SPACING_PX,
 };
 use super::latency::bucket_regions;
 use super::{ChartError, ChartGeometry, ChartStyle, Table};
@@ -57,7 +57,7 @@ pub fn draw_volume<DB: DrawingBackend>(
     let plot = draw_key(root, &key, style)?;
     let y1 = (most as f64 * 1.05).max(1.0);
     let (w_px, h_px) = plot.dim_in_pixel();
-    let (ticks, step) = time_ticks(x0, x1, data.tz, (w_px / 90).max(2) as usize);
+    let (ticks, step) = time_ticks(x0, x1, data.tz, (w_px / TICK_SPACING_PX).max(2) as usize);
     let y_ticks: Vec<f64> = value_ticks(0.0, y1, (h_px / 50).max(2) as usize)
         .into_iter()
         .filter(|v| v.fract() == 0.0)
