@@ -41,10 +41,10 @@ for (const [kind, status, title] of [
     // The old rows stay on screen rather than a blank page, dimmed and said to be the
     // previous view's, so they are not taken for failed calls.
     expect(await shownIds(page)).toEqual(before);
-    await expect(page.locator('.stale-note')).toHaveText(/previous view/);
+    await expect(page.locator('.rows-note')).toHaveText(/previous view/);
     expect(await page.locator('.rows.stale .table-wrap').evaluate((e) => getComputedStyle(e).filter)).toContain('grayscale');
     await recover(page, server);
-    await expect(page.locator('.stale-note')).toHaveCount(0);
+    await expect(page.locator('.rows-note')).toHaveCount(0);
     await expect(page.locator('.rows.stale')).toHaveCount(0);
     await expect(statusButton(page, 'failed')).toHaveAttribute('aria-pressed', 'true');
   });

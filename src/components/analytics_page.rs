@@ -494,7 +494,7 @@ pub fn AnalyticsPage() -> impl IntoView {
                 GatherState::Failed(e) => view! {
                     <ErrorBanner error=e on_retry=move |_| run.update(|n| *n += 1) />
                     <Show when=move || stale.get()>
-                        <p class="stale-note">"The figures below are the previous view's, kept until this one loads."</p>
+                        <p class="stale-note figures-note">"The figures below are the previous view's, kept until this one loads."</p>
                     </Show>
                 }.into_any(),
                 GatherState::Done => view! {

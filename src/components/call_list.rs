@@ -198,7 +198,7 @@ pub fn CallList(
             <ErrorBanner error=e on_retry=move |_| clock.refresh() />
         })}
         <Show when=move || stale.get()>
-            <p class="stale-note">"The rows below are the previous view's, kept until this one loads."</p>
+            <p class="stale-note rows-note">"The rows below are the previous view's, kept until this one loads."</p>
         </Show>
         <Show when=move || !empty() fallback=move || view! {
             <div class="empty card">
