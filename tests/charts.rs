@@ -25,12 +25,14 @@ fn call(trunk: &str, status: &str, start: &str, lat: [u32; 3]) -> Call {
 /// | 11:20 | B     | connected    | 60+300+20 = 380     |
 /// | 12:05 | A     | disconnected | 80+900+30 = 1010    |
 fn analysis_of(calls: &[Call]) -> Analysis {
+    analysis_over(calls, ("2024-03-05T10:00:00Z", "2024-03-05T12:59:59Z"), 3)
+}
+
+/// The analysis of `calls` over `range` (RFC 3339, UTC) in at most `max_buckets`.
+fn analysis_over(calls: &[Call], range: (&str, &str), max_buckets: usize) -> Analysis {
     let opts = AnalysisOptions {
-        range: (
-            Some(utc("2024-03-05T10:00:00Z")),
-            Some(utc("2024-03-05T12:59:59Z")),
-        ),
-        max_buckets: 3,
+        range: (Some(utc(range.0)), Some(utc(range.1))),
+        max_buckets,
         ..AnalysisOptions::default()
     };
     Analysis::compute(calls, &opts)
@@ -306,15 +308,11 @@ mod drawing {
                 c
             })
             .collect();
-        let opts = AnalysisOptions {
-            range: (
-                Some(utc("2024-03-01T00:00:00Z")),
-                Some(utc("2024-03-07T23:59:59Z")),
-            ),
-            max_buckets: 168,
-            ..AnalysisOptions::default()
-        };
-        let a = Analysis::compute(&calls, &opts);
+        let a = analysis_over(
+            &calls,
+            ("2024-03-01T00:00:00Z", "2024-03-07T23:59:59Z"),
+            168,
+        );
         let vol = VolumeData {
             buckets: &a.buckets,
             tz: TimeZoneMode::Utc,
