@@ -69,6 +69,20 @@ test.describe('375 px wide', () => {
       expect(box!.x + box!.width, `${part} inside 375 px`).toBeLessThanOrEqual(375);
     }
     await expectAccessible(page, 'calls view at 375 px');
+    // The headings are hidden, so a menu sorts: by total latency, largest first, then
+    // flipped with the direction button.
+    const totals = () => page.locator('tbody tr.row td.c-total').evaluateAll((tds) => tds.map((td) => parseInt(td.textContent!.replace(/[^\d]/g, ''), 10)));
+    await expect(page.locator('table.calls thead')).not.toBeInViewport();
+    const sorted = (dir: 1 | -1) => async () => {
+      const t = await totals();
+      return t.length === 20 && t.every((v, i) => i === 0 || dir * (v - t[i - 1]) >= 0);
+    };
+    await page.locator('#sort-by').selectOption({ label: 'Total latency' });
+    await expect.poll(sorted(-1), { message: 'largest total first' }).toBe(true);
+    await page.getByRole('button', { name: '▼ Descending' }).click();
+    await expect(page.getByRole('button', { name: '▲ Ascending' })).toHaveAttribute('aria-pressed', 'true');
+    await expect.poll(sorted(1), { message: 'smallest total first' }).toBe(true);
+    await expect(page.locator('#sort-by')).toHaveValue('10');
     // What the card leaves out is a tap away.
     await row.click();
     const panel = page.locator('.detail');

@@ -36,6 +36,13 @@ const fn column(
     }
 }
 
+impl Column {
+    /// Left out of the narrow layout.
+    fn wide_only(&self) -> bool {
+        self.class.contains("wide-only")
+    }
+}
+
 const COLUMNS: [Column; 11] = [
     column(SortColumn::Id, "Call", false, "mono c-id"),
     column(SortColumn::Trunk, "Trunk", false, "mono c-trunk"),
@@ -148,7 +155,39 @@ pub fn CallTable(
         }
     };
 
+    // Narrow screens hide the headings (each row is a card), so sorting moves to a menu
+    // of the columns a card shows and a direction button; wide screens hide these.
+    let sort_index = move || {
+        let column = sort.get().column;
+        COLUMNS
+            .iter()
+            .position(|c| c.sort == column)
+            .unwrap_or(0)
+            .to_string()
+    };
+    let ascending = move || sort.with(|s| s.aria(s.column) == "ascending");
+    let narrow_sort = view! {
+        <div class="sort-narrow">
+            <label for="sort-by">"Sort by"</label>
+            <select id="sort-by" prop:value=sort_index on:change=move |ev| {
+                let chosen = event_target_value(&ev).parse::<usize>().ok().and_then(|i| COLUMNS.get(i));
+                if let Some(c) = chosen {
+                    sort.update(|s| if s.column != c.sort { *s = s.toggled(c.sort) });
+                }
+            }>
+                {COLUMNS.into_iter().enumerate().filter(|(_, c)| !c.wide_only()).map(|(i, c)| view! {
+                    <option value=i.to_string()>{c.label}</option>
+                }).collect_view()}
+            </select>
+            <button type="button" class="btn" aria-pressed=move || ascending().to_string()
+                on:click=move |_| sort.update(|s| *s = s.toggled(s.column))>
+                {move || if ascending() { "▲ Ascending" } else { "▼ Descending" }}
+            </button>
+        </div>
+    };
+
     view! {
+        {narrow_sort}
         <div class="table-wrap" tabindex="0" role="region" aria-label="Calls">
             <table class="calls">
                 <thead>
