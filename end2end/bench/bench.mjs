@@ -291,7 +291,12 @@ async function main() {
     const k = a.replace(/^app_/, 'ratio_').replace(/_ms$/, '_ci95');
     return b === a.replace(/^app_/, 'base_') && r[k] ? ` [${r[k][0].toFixed(2)}–${r[k][1].toFixed(2)}]` : '';
   };
-  const table = rows.map(([label, a, b]) => [label, ...runs.map((r) => `${r[a] ?? '–'} / ${b ? r[b] ?? '–' : '–'}${b && r[a] && r[b] ? ` (×${(r[a] / r[b]).toFixed(2)}${interval(r, a, b)})` : ''}`)]);
+  // A paired row prints the ratio the budget uses (of the unrounded means).
+  const ratio = (r, a, b) => {
+    const k = a.replace(/^app_/, 'ratio_').replace(/_ms$/, '');
+    return b === a.replace(/^app_/, 'base_') && Number.isFinite(r[k]) ? r[k] : r[a] / r[b];
+  };
+  const table = rows.map(([label, a, b]) => [label, ...runs.map((r) => `${r[a] ?? '–'} / ${b ? r[b] ?? '–' : '–'}${b && r[a] && r[b] ? ` (×${ratio(r, a, b).toFixed(2)}${interval(r, a, b)})` : ''}`)]);
   const widths = head.map((_, i) => Math.max(...[head, ...table].map((row) => String(row[i]).length)));
   for (const row of [head, ...table]) console.log(row.map((c, i) => String(c).padEnd(widths[i])).join(' | '));
   console.log('\n[a–b]: 95 % interval of the ratio, from resampling the paired changes.');
