@@ -95,11 +95,9 @@ pub fn use_call_query() -> (Memo<CallQuery>, Callback<CallQuery>) {
     // The view this page last wrote, to tell its own URL changes from Back/Forward.
     let wrote = StoredValue::new(None::<CallQuery>);
     let timer = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
-    let query = Memo::new(move |_| {
-        pending
-            .get()
-            .unwrap_or_else(|| CallQuery::from_url_query(&search.get()))
-    });
+    // The view in the URL, parsed once per URL change for `query` and the effect below.
+    let in_url = Memo::new(move |_| CallQuery::from_url_query(&search.get()));
+    let query = Memo::new(move |_| pending.get().unwrap_or_else(|| in_url.get()));
 
     let write = Callback::new(move |()| {
         // Dropping the timer cancels it.
@@ -138,8 +136,9 @@ pub fn use_call_query() -> (Memo<CallQuery>, Callback<CallQuery>) {
 
     // A URL this page did not write (Back, Forward) drops the pending view.
     Effect::new(move |_| {
-        let in_url = CallQuery::from_url_query(&search.get());
-        let ours = wrote.with_value(|w| w.as_ref() == Some(&in_url));
+        // Every URL change counts, also one that parses to the same view.
+        search.track();
+        let ours = in_url.with(|now| wrote.with_value(|w| w.as_ref() == Some(now)));
         wrote.set_value(None);
         if !ours && pending.with_untracked(Option::is_some) {
             timer.set_value(None);

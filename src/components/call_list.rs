@@ -178,7 +178,7 @@ pub fn CallList(
     let tz = Memo::new(move |_| query.with(|q| q.tz));
     let first_load = Memo::new(move |_| list.with(|s| s.shown.is_none() && s.error.is_none()));
     // After a failed change, the rows on screen are the previous view's: they stay (a
-    // blank page loses what the user was reading) but are dimmed and said to be old,
+    // blank page loses what the user was reading) but are greyed and said to be old,
     // so they are not read as the answer to the filter now pressed.
     let stale = Memo::new(move |_| {
         list.with(|s| {
