@@ -2,10 +2,19 @@
 // are on screen (src/url_state.rs), and never later than 300 ms after the change.
 // Each change keeps its own history entry, Back during a pending change follows the URL,
 // and a view link carries a change that is still pending.
+import { Page } from '@playwright/test';
 import { test, expect } from '../helpers/fixtures';
+import { Server } from '../helpers/server';
 import { open, settled, statusButton, pagerRange, expectScreenMatchesApi } from '../helpers/app';
 
 const CALLS = '/v1/calls';
+
+/** The URL reaches `url`, the list settles, and the screen shows that view's answer. */
+async function landsOn(page: Page, server: Server, url: RegExp): Promise<void> {
+  await expect(page).toHaveURL(url);
+  await settled(page);
+  await expectScreenMatchesApi(page, server);
+}
 
 test('a slow answer: the URL shows the change without waiting for the rows', async ({ page, server }) => {
   await open(page, server);
@@ -33,9 +42,7 @@ test('quick changes under a slow API each get a history entry, in order', async 
   await expect(page).not.toHaveURL(/page=2/);
   await settled(page);
   await page.goBack();
-  await expect(page).toHaveURL(/status=failed/);
-  await settled(page);
-  await expectScreenMatchesApi(page, server);
+  await landsOn(page, server, /status=failed/);
   await page.goBack();
   await expect(page).not.toHaveURL(/status=/);
   await settled(page);
@@ -62,9 +69,7 @@ test('Back while a change is pending follows the URL and drops the change', asyn
   await expectScreenMatchesApi(page, server);
   // Forward still leads to the failed view written before.
   await page.goForward();
-  await expect(page).toHaveURL(/status=failed/);
-  await settled(page);
-  await expectScreenMatchesApi(page, server);
+  await landsOn(page, server, /status=failed/);
 });
 
 test('a view link reached while a change is pending carries that change', async ({ page, server }) => {
@@ -75,9 +80,7 @@ test('a view link reached while a change is pending carries that change', async 
   await expect(page).toHaveURL(/\/analytics\?.*status=disconnected/);
   await server.clearFaults();
   await page.goBack();
-  await expect(page).toHaveURL(/status=disconnected/);
-  await settled(page);
-  await expectScreenMatchesApi(page, server);
+  await landsOn(page, server, /status=disconnected/);
 });
 
 test('the brand link leaves a pending change in the history', async ({ page, server }) => {
@@ -89,7 +92,5 @@ test('the brand link leaves a pending change in the history', async ({ page, ser
   await server.clearFaults();
   await settled(page);
   await page.goBack();
-  await expect(page).toHaveURL(/status=failed&page=2|page=2&status=failed/);
-  await settled(page);
-  await expectScreenMatchesApi(page, server);
+  await landsOn(page, server, /status=failed&page=2|page=2&status=failed/);
 });
