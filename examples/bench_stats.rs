@@ -55,9 +55,9 @@ fn synthetic_calls(n: usize) -> Vec<Call> {
                 duration_seconds: rng.below(900),
                 start_time: start,
                 end_time: Some(start + Duration::seconds(60)),
-                carrier_lag_ms: 40 + rng.below(120) as u32 * slow,
-                ai_latency_ms: 120 + rng.below(400) as u32 * slow,
-                gateway_processing_ms: 5 + rng.below(40) as u32,
+                carrier_lag_ms: Some(40 + rng.below(120) as u32 * slow),
+                ai_latency_ms: Some(120 + rng.below(400) as u32 * slow),
+                gateway_processing_ms: Some(5 + rng.below(40) as u32),
                 status,
             }
         })

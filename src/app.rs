@@ -5,13 +5,16 @@ use leptos::task::spawn_local;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
+use crate::api::ApiError;
 use crate::client::{load_site_config, Client, Connection, KeyMode, SiteConfig};
 use crate::components::{
-    AnalyticsPage, CallsPage, ConnectPanel, ReportPage, ThemeChoice, ThemeToggle,
+    AnalyticsPage, CallsPage, ConnectPanel, ReportPage, SignedInUser, ThemeChoice, ThemeToggle,
 };
 use crate::gatherer::PageCache;
+use crate::links::View;
+use crate::navigation;
 use crate::storage;
-use crate::url_state::UrlFlush;
+use crate::url_state::{self, UrlFlush};
 
 /// App-wide state every page reads through `use_context`.
 #[derive(Clone, Copy)]
@@ -27,15 +30,32 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// A 401 in direct mode: drop the key and bring the connect panel back with the reason.
-    pub fn key_rejected(&self, message: String) {
-        let direct = self
+    /// What a failed request means for the whole app, and the error the view shows:
+    /// - in direct mode a 401 drops the key and brings the connect panel back with
+    ///   the reason;
+    /// - the dashboard server's `SIGN_IN_REQUIRED` goes to its sign-in page, which
+    ///   brings the user back here;
+    /// - in server mode a 401 is the server's key, rejected: the administrator's to
+    ///   fix, so the view says so and nothing is asked of the user.
+    ///
+    /// Safe after the view that asked is gone: it only touches app-wide signals.
+    pub fn api_failed(&self, error: ApiError) -> ApiError {
+        let mode = self
             .config
-            .get_untracked()
-            .is_some_and(|c| c.key_mode == KeyMode::Direct);
-        if direct {
-            self.client.set(None);
-            self.auth_problem.set(Some(message));
+            .try_with_untracked(|c| c.as_ref().map(|c| c.key_mode))
+            .flatten();
+        match (error, mode) {
+            (ApiError::SignInRequired, _) => {
+                crate::navigation::go_to_sign_in();
+                ApiError::SignInRequired
+            }
+            (e @ ApiError::Unauthorized { .. }, Some(KeyMode::Server)) => e.in_server_mode(),
+            (ApiError::Unauthorized { message }, _) => {
+                self.client.try_set(None);
+                self.auth_problem.try_set(Some(message.clone()));
+                ApiError::Unauthorized { message }
+            }
+            (other, _) => other,
         }
     }
 
@@ -45,23 +65,6 @@ impl AppState {
             .get()
             .is_some_and(|c| c.key_mode == KeyMode::Direct)
     }
-}
-
-/// The path the site is served under (`""` at the root, `/dash` for a sub-path),
-/// read from the document's base URL so one build runs anywhere.
-fn base_path() -> String {
-    let base = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.base_uri().ok().flatten())
-        .and_then(|uri| web_sys::Url::new(&uri).ok())
-        .map(|u| u.pathname())
-        .unwrap_or_default();
-    // The base is a directory ("/dash/" or "/"); a document URL ends in a file name.
-    let dir = match base.rfind('/') {
-        Some(i) => &base[..i],
-        None => "",
-    };
-    dir.to_owned()
 }
 
 /// The dashboard.
@@ -116,7 +119,7 @@ pub fn App() -> impl IntoView {
     };
 
     view! {
-        <Router base=base_path()>
+        <Router base=navigation::base_path()>
             <header class="topbar">
                 // A change still waiting for the URL gets its history entry before the
                 // router follows the link (its click listener is on the window).
@@ -125,9 +128,7 @@ pub fn App() -> impl IntoView {
                     <span>"Telepath "<strong>"Call Analytics"</strong></span>
                 </a>
                 <nav class="views" aria-label="Views">
-                    <ViewLink href="./" label="Calls" />
-                    <ViewLink href="analytics" label="Analytics" />
-                    <ViewLink href="report" label="Daily report" />
+                    {View::ALL.into_iter().map(|v| view! { <ViewLink view=v /> }).collect_view()}
                 </nav>
                 <div class="topbar-actions">
                     <Show when=move || state.is_direct() && state.client.with(Option::is_some)>
@@ -137,6 +138,9 @@ pub fn App() -> impl IntoView {
                         <button type="button" class="btn btn-ghost" on:click=disconnect>
                             "Disconnect"
                         </button>
+                    </Show>
+                    <Show when=move || state.config.with(|c| c.as_ref().is_some_and(|c| c.auth.signs_in()))>
+                        <SignedInUser />
                     </Show>
                     <ThemeToggle />
                 </div>
@@ -163,47 +167,32 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// A link to a view that keeps the current filters (the query string) and marks
-/// itself as the current page.
+/// A link to a view that keeps the current filters and marks itself as the current
+/// page.
 ///
 /// The `href` is brought up to date when the link is about to be used (pointer over it
 /// or pressed, keyboard focus), not on every filter or page change: a change of `href`
 /// restyles the link, which put a frame between a click and the new rows.
 #[component]
-fn ViewLink(href: &'static str, label: &'static str) -> impl IntoView {
+fn ViewLink(view: View) -> impl IntoView {
     let location = leptos_router::hooks::use_location();
-    let target = move || {
-        // The daily report has its own parameters; the other views share the filters.
-        let search = location.search.get_untracked();
-        if href == "report" || search.is_empty() {
-            href.to_owned()
-        } else {
-            format!("{href}?{}", search.trim_start_matches('?'))
-        }
-    };
     let link = NodeRef::<leptos::html::A>::new();
     let flush = expect_context::<UrlFlush>();
     let refresh = move || {
         // A change not yet in the URL goes there first, so the link carries it.
         flush.write_now();
         if let Some(a) = link.get_untracked() {
-            let target = target();
+            let target = view.href(&url_state::current_query());
             if a.get_attribute("href").as_deref() != Some(target.as_str()) {
                 let _ = a.set_attribute("href", &target);
             }
         }
     };
-    let current = move || {
-        let path = location.pathname.get();
-        let last = path.rsplit('/').next().unwrap_or_default();
-        match href {
-            "./" => last.is_empty(),
-            other => last == other,
-        }
-    };
+    let current = move || View::of_path(&location.pathname.get()) == Some(view);
     view! {
-        <a class="view-link" node_ref=link href=target() aria-current=move || current().then_some("page")
+        <a class="view-link" node_ref=link href=view.href(&url_state::current_query())
+            aria-current=move || current().then_some("page")
             on:pointerenter=move |_| refresh() on:pointerdown=move |_| refresh()
-            on:focus=move |_| refresh() on:click=move |_| refresh()>{label}</a>
+            on:focus=move |_| refresh() on:click=move |_| refresh()>{view.label()}</a>
     }
 }

@@ -20,7 +20,7 @@ use web_sys::{AbortController, AbortSignal};
 
 use crate::api::{
     decode_call_detail, decode_calls_page, decode_trunks_page, retry_after_seconds, ApiError,
-    Attempts, CallDetail, CallQuery, CallsPage, RetryPolicy, TrunksPage,
+    Attempts, CallDetail, CallQuery, CallsPage, RetryNotice, RetryPolicy, TrunksPage,
 };
 use crate::gather::GatherOptions;
 
@@ -32,6 +32,43 @@ pub enum KeyMode {
     Server,
     /// The user pastes a key; it is sent as `Authorization: Bearer`.
     Direct,
+}
+
+/// Who signs users in, as the server in front of the site says in `config.json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthMode {
+    /// `dashboard-server serve`'s own sign-in page and session cookie.
+    Password,
+    /// A single-sign-on proxy in front of the server names the user.
+    Header,
+    /// Nobody signs in (`demo`, a static host, or `serve --no-auth`).
+    #[default]
+    None,
+}
+
+impl AuthMode {
+    /// Whether someone is signed in, so the header shows who.
+    pub fn signs_in(self) -> bool {
+        self != AuthMode::None
+    }
+}
+
+/// Who is signed in to `dashboard-server serve`: `GET /auth/session`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Session {
+    /// The user's name.
+    pub user: String,
+    /// `password` (the server's own sign-in, which has a Sign out) or `header` (SSO).
+    #[serde(default)]
+    pub method: String,
+}
+
+impl Session {
+    /// Whether the server's own sign-in made this session, so Sign out applies.
+    pub fn can_sign_out(&self) -> bool {
+        self.method == "password"
+    }
 }
 
 /// `config.json`, fetched next to `index.html` at start-up.
@@ -47,6 +84,9 @@ pub struct SiteConfig {
     /// Requests in flight while gathering. Default 4.
     #[serde(default = "default_gather_concurrency")]
     pub gather_concurrency: usize,
+    /// Who signs users in. Default: nobody.
+    #[serde(default)]
+    pub auth: AuthMode,
 }
 
 fn default_gather_cap() -> u64 {
@@ -76,6 +116,7 @@ impl Default for SiteConfig {
             key_mode: KeyMode::Direct,
             gather_cap: default_gather_cap(),
             gather_concurrency: default_gather_concurrency(),
+            auth: AuthMode::None,
         }
     }
 }
@@ -137,15 +178,6 @@ impl fmt::Debug for Connection {
             .field("key", &self.key.as_ref().map(|_| "<redacted>"))
             .finish()
     }
-}
-
-/// A wait the client is sitting out before retrying, for the screen to show.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RetryNotice {
-    /// Why it waits.
-    pub error: ApiError,
-    /// How long, in milliseconds.
-    pub wait_ms: u64,
 }
 
 /// One view's "current request": starting a new one aborts the one before.
@@ -263,6 +295,28 @@ impl Client {
     ) -> Result<TrunksPage, ApiError> {
         let body = self.get_text("/trunks?limit=100", signal, notify).await?;
         decode_trunks_page(&body)
+    }
+
+    /// Who is signed in, from the dashboard server's `GET /auth/session` (beside the
+    /// site, not under the API base); `None` where the server has no sign-in (404).
+    pub async fn session(&self, signal: &AbortSignal) -> Result<Option<Session>, ApiError> {
+        let url = crate::navigation::resolve("auth/session");
+        let sent = fetch_now(Request::get(&url).abort_signal(Some(signal)));
+        let resp = sent.await.map_err(|()| ApiError::Network {
+            base: "the dashboard server".to_owned(),
+        })?;
+        let status = resp.status();
+        let body = resp.text().await.unwrap_or_default();
+        match status {
+            200..=299 => serde_json::from_str(&body)
+                .map(Some)
+                .map_err(|e| ApiError::Decode {
+                    what: "the signed-in user".to_owned(),
+                    detail: e.to_string(),
+                }),
+            404 => Ok(None),
+            _ => Err(ApiError::from_status(status, &body, None)),
+        }
     }
 
     /// GET `path` under the API base with retries; the body of a 2xx answer.

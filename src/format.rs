@@ -7,6 +7,10 @@ use chrono::{DateTime, Local, Utc};
 
 use crate::api::TimeZoneMode;
 
+/// How every unknown value reads: a missing latency, a share of nothing, an absent
+/// field. Never `0`: unknown is not zero.
+pub const UNKNOWN: &str = "–";
+
 /// `1523` → `1,523`.
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -43,13 +47,23 @@ pub fn duration_s(seconds: u64) -> String {
 /// A latency: `215 ms` below ten seconds, `12.3 s` above.
 pub fn millis(ms: f64) -> String {
     if !ms.is_finite() {
-        return "–".to_owned();
+        return UNKNOWN.to_owned();
     }
     if ms.abs() >= 10_000.0 {
         format!("{:.1} s", ms / 1000.0)
     } else {
         format!("{} ms", ms.round() as i64)
     }
+}
+
+/// A latency that may be unknown: `215 ms`, or [`UNKNOWN`].
+pub fn millis_or_unknown(ms: Option<f64>) -> String {
+    ms.map_or_else(|| UNKNOWN.to_owned(), millis)
+}
+
+/// A call's latency part as the API sent it: `215 ms`, or [`UNKNOWN`] when it did not.
+pub fn latency_ms(ms: Option<u32>) -> String {
+    millis_or_unknown(ms.map(f64::from))
 }
 
 /// A length of speech in seconds with one decimal, halves rounded up, so a column of
@@ -62,9 +76,53 @@ pub fn seconds_tenths(ms: u64) -> String {
 /// A share in `0.0..=1.0` as a percentage with one decimal: `0.851` → `85.1%`.
 pub fn percent(share: f64) -> String {
     if !share.is_finite() {
-        return "–".to_owned();
+        return UNKNOWN.to_owned();
     }
     format!("{:.1}%", share * 100.0)
+}
+
+/// A share that may be unknown: `85.1%`, or [`UNKNOWN`].
+pub fn percent_or_unknown(share: Option<f64>) -> String {
+    share.map_or_else(|| UNKNOWN.to_owned(), percent)
+}
+
+/// A percentage the API gives as a number of percent (packet loss): `0.25` → `0.25%`.
+pub fn percent_value(p: f64) -> String {
+    if !p.is_finite() {
+        return UNKNOWN.to_owned();
+    }
+    format!("{p:.2}%")
+}
+
+/// A text the API may leave out, shown as given or as [`UNKNOWN`].
+pub fn text_or_unknown(text: Option<&str>) -> String {
+    text.map_or_else(|| UNKNOWN.to_owned(), str::to_owned)
+}
+
+/// `x` rounded to one decimal, with `-0.0` made `0.0`.
+pub fn round_tenths(x: f64) -> f64 {
+    let r = (x * 10.0).round() / 10.0;
+    if r == 0.0 {
+        0.0
+    } else {
+        r
+    }
+}
+
+/// A change with its sign and one decimal: `+2.3 pp`, `-1.5%`, and `0.0%` for zero
+/// (never `+0.0` or `−0.0`, which read as a change).
+pub fn signed_tenths(x: f64, unit: &str) -> String {
+    let r = round_tenths(x);
+    if r == 0.0 {
+        format!("0.0{unit}")
+    } else {
+        format!("{r:+.1}{unit}")
+    }
+}
+
+/// A fraction in `0.0..=1.0` as a CSS width: `0.25` → `25.0%`.
+pub fn percent_width(fraction: f64) -> String {
+    format!("{:.1}%", fraction.clamp(0.0, 1.0) * 100.0)
 }
 
 /// Hours with one decimal, as the vendor's daily report prints talk time: `12.3 h`.
@@ -147,6 +205,31 @@ pub fn parse_datetime_input(value: &str, tz: TimeZoneMode) -> Option<DateTime<Ut
             .and_local_timezone(Local)
             .earliest()
             .map(|t| t.with_timezone(&Utc)),
+    }
+}
+
+/// The date range a user entered in the "from" and "to" inputs (either may be empty),
+/// in the chosen zone; the error is a sentence saying what to fix.
+pub fn range_from_inputs(
+    start: &str,
+    end: &str,
+    tz: TimeZoneMode,
+) -> Result<crate::api::DateRange, &'static str> {
+    use crate::api::DateRange;
+    let parse = |s: &str| {
+        if s.trim().is_empty() {
+            Ok(None)
+        } else {
+            parse_datetime_input(s, tz).map(Some).ok_or(())
+        }
+    };
+    match (parse(start), parse(end)) {
+        (Ok(None), Ok(None)) => Ok(DateRange::All),
+        (Ok(start), Ok(end)) if start.zip(end).is_none_or(|(s, e)| s <= e) => {
+            Ok(DateRange::Custom { start, end })
+        }
+        (Ok(_), Ok(_)) => Err("The start must be before the end."),
+        _ => Err("Enter dates as shown, e.g. 2024-03-05 10:30."),
     }
 }
 

@@ -13,8 +13,9 @@ use chrono::{DateTime, Utc};
 use futures::stream::{self, StreamExt};
 use web_sys::AbortSignal;
 
+use crate::api::RetryNotice;
 use crate::api::{ApiError, Call, CallQuery};
-use crate::client::{Client, RetryNotice};
+use crate::client::Client;
 use crate::gather::{preview_due, GatherOptions, GatherPlan, Progress};
 
 /// Most calls the cache keeps; past this it starts over (a simple, bounded policy).

@@ -67,3 +67,30 @@ pub fn page_of(offset: u64, size: u32) -> u32 {
     let page = offset / u64::from(size.max(1)) + 1;
     u32::try_from(page).unwrap_or(u32::MAX)
 }
+
+/// The offset of the first row of `page` (1-based) at `size` rows a page.
+pub fn offset(page: u32, size: u32) -> u64 {
+    u64::from(page.max(1) - 1) * u64::from(size)
+}
+
+/// The pager's range text for `page`: `21–40 of 1,523`.
+pub fn range_text(page: u32, size: u32, shown: u64, total: u64) -> String {
+    crate::format::range_text(offset(page, size), shown, total)
+}
+
+/// What a user typed into "jump to page", as a page within `1..=pages`; `None` for
+/// anything that is not a number.
+pub fn parse_jump(text: &str, pages: u32) -> Option<u32> {
+    let n: u64 = text.trim().parse().ok()?;
+    Some(u32::try_from(n).unwrap_or(u32::MAX).clamp(1, pages.max(1)))
+}
+
+/// The page before `page`, never below 1.
+pub fn previous(page: u32) -> u32 {
+    page.saturating_sub(1).max(1)
+}
+
+/// The page after `page`, never past `pages`.
+pub fn next(page: u32, pages: u32) -> u32 {
+    page.saturating_add(1).min(pages.max(1))
+}

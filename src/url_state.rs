@@ -22,6 +22,7 @@ use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 
 use crate::api::CallQuery;
+use crate::links::ReportQuery;
 
 /// The latest a pending view waits for its URL, in ms (a slow API's rows may take
 /// longer; the address bar should not).
@@ -159,4 +160,18 @@ pub fn use_call_query() -> (Memo<CallQuery>, Callback<CallQuery>) {
         timer.set_value(Some(later));
     });
     (query, set)
+}
+
+/// The daily report's view from the URL (`day`, `tz`), parsed once per URL change.
+pub fn use_report_query() -> Memo<ReportQuery> {
+    let search = use_location().search;
+    Memo::new(move |_| ReportQuery::from_url_query(&search.get()))
+}
+
+/// The view in the page's URL right now, for links outside any page (the header).
+pub fn current_query() -> CallQuery {
+    let search = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    CallQuery::from_url_query(&search)
 }

@@ -4,7 +4,7 @@
 
 use call_dashboard::api::{
     decode_call_detail, decode_calls_page, decode_trunks_page, ApiError, CallQuery, CallStatus,
-    DateRange, PageSize, Preset, StatusFilter, TimeZoneMode,
+    DateRange, PageSize, Preset, Slo, StatusFilter, TimeZoneMode, TrunkId,
 };
 use chrono::{DateTime, TimeZone, Utc};
 use proptest::prelude::*;
@@ -26,7 +26,7 @@ fn decodes_the_vendor_example() {
     assert_eq!(c.status, CallStatus::Connected);
     assert_eq!(c.start_time, utc("2024-03-05T10:30:00Z"));
     assert_eq!(c.end_time, Some(utc("2024-03-05T10:36:42Z")));
-    assert_eq!(c.total_latency_ms(), 85 + 215 + 22);
+    assert_eq!(c.total_latency_ms(), Some(85 + 215 + 22));
 }
 
 #[test]
@@ -46,7 +46,37 @@ fn tolerates_drifted_data() {
     assert_eq!(page.calls[0].end_time, None);
     assert_eq!(page.calls[0].start_time, utc("2024-03-05T10:30:00Z"));
     assert_eq!(page.calls[1].end_time, None);
-    assert_eq!(page.calls[1].total_latency_ms(), 0);
+    // Latencies the API left out are unknown, not 0 ms.
+    assert_eq!(page.calls[1].carrier_lag_ms, None);
+    assert_eq!(page.calls[1].total_latency_ms(), None);
+}
+
+#[test]
+fn null_or_missing_latencies_are_unknown_and_the_page_still_decodes() {
+    // Guards against `#[serde(default)]` on a `u32`, which read a missing latency as
+    // 0 ms (and then averaged it in) and failed the whole page on an explicit null.
+    let body = r#"{"calls":[
+      {"id":"c1","trunk_id":"t","from":"a","to":"b","status":"connected","duration_seconds":9,
+       "start_time":"2024-03-05T10:00:00Z","carrier_lag_ms":null,"ai_latency_ms":200,
+       "gateway_processing_ms":20},
+      {"id":"c2","trunk_id":"t","from":"a","to":"b","status":"connected","duration_seconds":9,
+       "start_time":"2024-03-05T10:00:00Z","carrier_lag_ms":80,"gateway_processing_ms":null},
+      {"id":"c3","trunk_id":"t","from":"a","to":"b","status":"connected","duration_seconds":9,
+       "start_time":"2024-03-05T10:00:00Z","carrier_lag_ms":0,"ai_latency_ms":0,
+       "gateway_processing_ms":0}],
+      "pagination":{"limit":3,"offset":0,"total":3}}"#;
+    let page = decode_calls_page(body).unwrap();
+    let c = &page.calls;
+    assert_eq!((c[0].carrier_lag_ms, c[0].ai_latency_ms), (None, Some(200)));
+    assert_eq!(c[0].total_latency_ms(), None);
+    assert!(!c[0].has_latency());
+    assert_eq!(
+        (c[1].ai_latency_ms, c[1].gateway_processing_ms),
+        (None, None)
+    );
+    assert_eq!(c[1].total_latency_ms(), None);
+    // A real zero stays a zero.
+    assert_eq!(c[2].total_latency_ms(), Some(0));
 }
 
 #[test]
@@ -77,7 +107,7 @@ fn huge_latencies_do_not_overflow() {
         m = u32::MAX
     );
     let page = decode_calls_page(&body).unwrap();
-    assert_eq!(page.calls[0].total_latency_ms(), u32::MAX);
+    assert_eq!(page.calls[0].total_latency_ms(), Some(u32::MAX));
 }
 
 #[test]
@@ -157,21 +187,15 @@ fn parses_page_urls() {
     check_url("?", base.clone());
     check_url(
         "?status=failed&trunk=conn_abc&page=3&size=50&tz=utc",
-        CallQuery {
-            status: Some(StatusFilter::Failed),
-            trunk_id: Some("conn_abc".into()),
-            page: 3,
-            page_size: PageSize::Fifty,
-            tz: TimeZoneMode::Utc,
-            ..base.clone()
-        },
+        base.with_status(Some(StatusFilter::Failed))
+            .with_trunk(TrunkId::new("conn_abc"))
+            .with_page_size(PageSize::Fifty)
+            .with_page(3)
+            .with_tz(TimeZoneMode::Utc),
     );
     check_url(
         "range=24h",
-        CallQuery {
-            range: DateRange::Preset(Preset::Last24Hours),
-            ..base.clone()
-        },
+        base.with_range(DateRange::Preset(Preset::Last24Hours)),
     );
     // Invalid values fall back to defaults, valid neighbours survive.
     check_url(
@@ -180,41 +204,26 @@ fn parses_page_urls() {
     );
     check_url(
         "page=0&status=connected",
-        CallQuery {
-            status: Some(StatusFilter::Connected),
-            ..base.clone()
-        },
+        base.with_status(Some(StatusFilter::Connected)),
     );
     // A reversed custom range is swapped rather than dropped.
     check_url(
         "from=2024-03-06T00:00:00Z&to=2024-03-05T00:00:00Z",
-        CallQuery {
-            range: DateRange::Custom {
-                start: Some(utc("2024-03-05T00:00:00Z")),
-                end: Some(utc("2024-03-06T00:00:00Z")),
-            },
-            ..base.clone()
-        },
+        base.with_range(DateRange::Custom {
+            start: Some(utc("2024-03-05T00:00:00Z")),
+            end: Some(utc("2024-03-06T00:00:00Z")),
+        }),
     );
     // An open-ended range, and an offset date normalised to UTC.
     check_url(
         "from=2024-03-05T02:00:00%2B02:00",
-        CallQuery {
-            range: DateRange::Custom {
-                start: Some(utc("2024-03-05T00:00:00Z")),
-                end: None,
-            },
-            ..base.clone()
-        },
+        base.with_range(DateRange::Custom {
+            start: Some(utc("2024-03-05T00:00:00Z")),
+            end: None,
+        }),
     );
     check_url("from=yesterday", base.clone());
-    check_url(
-        "slo=650",
-        CallQuery {
-            slo_ms: Some(650),
-            ..base.clone()
-        },
-    );
+    check_url("slo=650", base.with_slo(Slo::new(650)));
     check_url("slo=0&slo=abc", base.clone());
     check_url("slo=600001", base);
 }
@@ -225,52 +234,62 @@ fn renders_api_queries() {
     let check = |q: CallQuery, expected: &str| assert_eq!(q.api_query(now), expected);
     check(CallQuery::new(), "limit=20&offset=0");
     check(
-        CallQuery {
-            status: Some(StatusFilter::Connected),
-            trunk_id: Some("conn abc&x".into()),
-            page: 3,
-            page_size: PageSize::Ten,
-            ..CallQuery::new()
-        },
+        CallQuery::new()
+            .with_status(Some(StatusFilter::Connected))
+            .with_trunk(TrunkId::new("conn abc&x"))
+            .with_page_size(PageSize::Ten)
+            .with_page(3),
         "limit=10&offset=20&status=connected&trunk_id=conn+abc%26x",
     );
     check(
-        CallQuery {
-            range: DateRange::Preset(Preset::Last24Hours),
-            ..CallQuery::new()
-        },
+        CallQuery::new().with_range(DateRange::Preset(Preset::Last24Hours)),
         "limit=20&offset=0&start_date=2024-03-04T12%3A00%3A00Z&end_date=2024-03-05T12%3A00%3A00Z",
     );
     check(
-        CallQuery {
-            range: DateRange::Custom {
-                start: None,
-                end: Some(utc("2024-03-01T23:59:59Z")),
-            },
-            ..CallQuery::new()
-        },
+        CallQuery::new().with_range(DateRange::Custom {
+            start: None,
+            end: Some(utc("2024-03-01T23:59:59Z")),
+        }),
         "limit=20&offset=0&end_date=2024-03-01T23%3A59%3A59Z",
     );
 }
 
 #[test]
 fn filter_changes_return_to_page_one_and_clear_keeps_view_settings() {
-    let q = CallQuery {
-        page: 7,
-        page_size: PageSize::Hundred,
-        tz: TimeZoneMode::Utc,
-        status: Some(StatusFilter::Failed),
-        ..CallQuery::new()
-    };
-    let changed = q.with_filters(|q| q.trunk_id = Some("conn_1".into()));
-    assert_eq!(changed.page, 1);
-    assert_eq!(changed.status, Some(StatusFilter::Failed));
+    let q = CallQuery::new()
+        .with_page_size(PageSize::Hundred)
+        .with_tz(TimeZoneMode::Utc)
+        .with_status(Some(StatusFilter::Failed))
+        .with_page(7);
+    let changed = q.with_trunk(TrunkId::new("conn_1"));
+    assert_eq!(changed.page(), 1);
+    assert_eq!(changed.status(), Some(StatusFilter::Failed));
+    // Display settings keep the page; filters and the page size go back to page 1.
+    assert_eq!(q.with_tz(TimeZoneMode::Local).page(), 7);
+    assert_eq!(q.with_slo(Slo::new(500)).page(), 7);
+    assert_eq!(q.with_page_size(PageSize::Ten).page(), 1);
     let cleared = q.cleared();
     assert!(!cleared.has_filters());
     assert_eq!(
-        (cleared.page, cleared.page_size, cleared.tz),
+        (cleared.page(), cleared.page_size(), cleared.tz()),
         (1, PageSize::Hundred, TimeZoneMode::Utc)
     );
+}
+
+#[test]
+fn a_query_cannot_be_built_invalid() {
+    // Page 0 reads as 1; a trunk must be non-empty and short; an SLO in range.
+    assert_eq!(CallQuery::new().with_page(0).page(), 1);
+    assert_eq!(CallQuery::new().offset(), 0);
+    assert_eq!(CallQuery::new().with_page(3).offset(), 40);
+    assert_eq!(TrunkId::new("   "), None);
+    assert_eq!(TrunkId::new(&"x".repeat(129)), None);
+    assert_eq!(TrunkId::new(" conn_1 ").unwrap().as_str(), "conn_1");
+    assert_eq!(Slo::new(0), None);
+    assert_eq!(Slo::new(600_001), None);
+    assert_eq!(Slo::parse(" 650 ").map(Slo::ms), Ok(650));
+    assert!(Slo::parse("fast").is_err());
+    assert!(Slo::parse("-5").is_err());
 }
 
 fn arb_instant() -> impl Strategy<Value = DateTime<Utc>> {
@@ -307,14 +326,17 @@ fn arb_query() -> impl Strategy<Value = CallQuery> {
     let tz = prop::sample::select(vec![TimeZoneMode::Local, TimeZoneMode::Utc]);
     let slo = prop::option::of(1u32..=600_000);
     (status, trunk, range, 1u32..100_000, size, tz, slo).prop_map(
-        |(status, trunk_id, range, page, page_size, tz, slo_ms)| CallQuery {
-            status,
-            trunk_id,
-            range,
-            page,
-            page_size,
-            tz,
-            slo_ms,
+        |(status, trunk, range, page, page_size, tz, slo_ms)| {
+            CallQuery::new()
+                .with_filters(|f| {
+                    f.status = status;
+                    f.trunk = trunk.as_deref().and_then(TrunkId::new);
+                    f.range = range;
+                })
+                .with_page_size(page_size)
+                .with_page(page)
+                .with_tz(tz)
+                .with_slo(slo_ms.and_then(Slo::new))
         },
     )
 }
@@ -329,7 +351,7 @@ proptest! {
     #[test]
     fn any_url_parses_without_panicking(s in ".{0,200}") {
         let q = CallQuery::from_url_query(&s);
-        prop_assert!(q.page >= 1);
+        prop_assert!(q.page() >= 1);
     }
 }
 

@@ -10,7 +10,7 @@
 use std::time::Duration;
 
 use call_dashboard::api::{decode_calls_page, CallsPage};
-use call_dashboard::client::{Client, Connection, KeyMode, SiteConfig};
+use call_dashboard::client::{AuthMode, Client, Connection, KeyMode, SiteConfig};
 use call_dashboard::components::{AnalyticsPage, CallsPage as CallsView};
 use call_dashboard::AppState;
 use gloo_net::http::Request;
@@ -112,6 +112,7 @@ fn mount_view(query: &str, key: &str, analytics: bool, gather_cap: u64) -> Mount
             key_mode: KeyMode::Direct,
             gather_cap,
             gather_concurrency: 4,
+            auth: AuthMode::None,
         })),
         client: RwSignal::new(Some(Client::new(Connection {
             api_base: API.to_owned(),
@@ -572,7 +573,7 @@ async fn clicking_a_time_bucket_narrows_the_dates_and_the_rows() {
     })
     .await;
     let q = call_dashboard::api::CallQuery::from_url_query(&m.location_search());
-    let (Some(start), Some(end)) = q.range.bounds(chrono::Utc::now()) else {
+    let (Some(start), Some(end)) = q.range().bounds(chrono::Utc::now()) else {
         panic!("the click set no range: {}", m.location_search());
     };
     assert!(end > start && end - start <= chrono::Duration::days(1));

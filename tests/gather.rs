@@ -65,18 +65,15 @@ fn frozen_queries_close_the_range_at_now() {
     let now = Utc.with_ymd_and_hms(2024, 3, 5, 12, 0, 0).unwrap();
     let all = CallQuery::new().frozen(now);
     assert_eq!(
-        all.range,
+        all.range(),
         DateRange::Custom {
             start: None,
             end: Some(now)
         }
     );
-    let day = CallQuery {
-        range: DateRange::Preset(Preset::Last24Hours),
-        ..CallQuery::new()
-    };
+    let day = CallQuery::new().with_range(DateRange::Preset(Preset::Last24Hours));
     assert_eq!(
-        day.frozen(now).range,
+        day.frozen(now).range(),
         DateRange::Custom {
             start: Some(utc("2024-03-04T12:00:00Z")),
             end: Some(now)
@@ -88,12 +85,9 @@ fn frozen_queries_close_the_range_at_now() {
 #[test]
 fn previous_period_has_the_same_length_just_before() {
     let now = Utc.with_ymd_and_hms(2024, 3, 5, 12, 0, 0).unwrap();
-    let day = CallQuery {
-        range: DateRange::Preset(Preset::Last24Hours),
-        ..CallQuery::new()
-    };
+    let day = CallQuery::new().with_range(DateRange::Preset(Preset::Last24Hours));
     assert_eq!(
-        day.previous_period(now).unwrap().range,
+        day.previous_period(now).unwrap().range(),
         DateRange::Custom {
             start: Some(utc("2024-03-03T11:59:59Z")),
             end: Some(utc("2024-03-04T11:59:59Z")),
@@ -104,23 +98,20 @@ fn previous_period_has_the_same_length_just_before() {
 
 #[test]
 fn counts_scope_keeps_only_trunk_and_range() {
-    use call_dashboard::api::{PageSize, StatusFilter, TimeZoneMode};
-    let q = CallQuery {
-        status: Some(StatusFilter::Failed),
-        trunk_id: Some("conn_1".into()),
-        range: DateRange::Preset(Preset::Last7Days),
-        page: 9,
-        page_size: PageSize::Fifty,
-        tz: TimeZoneMode::Utc,
-        slo_ms: Some(500),
-    };
+    use call_dashboard::api::{PageSize, Slo, StatusFilter, TimeZoneMode, TrunkId};
+    let q = CallQuery::new()
+        .with_status(Some(StatusFilter::Failed))
+        .with_trunk(TrunkId::new("conn_1"))
+        .with_range(DateRange::Preset(Preset::Last7Days))
+        .with_page_size(PageSize::Fifty)
+        .with_page(9)
+        .with_tz(TimeZoneMode::Utc)
+        .with_slo(Slo::new(500));
     assert_eq!(
         q.counts_scope(),
-        CallQuery {
-            trunk_id: Some("conn_1".into()),
-            range: DateRange::Preset(Preset::Last7Days),
-            ..CallQuery::new()
-        }
+        CallQuery::new()
+            .with_trunk(TrunkId::new("conn_1"))
+            .with_range(DateRange::Preset(Preset::Last7Days))
     );
     assert_eq!(q.with_page(2).counts_scope(), q.counts_scope());
 }

@@ -2,6 +2,7 @@
 //! (empty set, one call, all equal, huge values, unknown statuses).
 
 use call_dashboard::api::Call;
+use call_dashboard::sort::{Sort, SortDir};
 use call_dashboard::stats::*;
 use fixtures::{call, utc};
 
@@ -279,6 +280,46 @@ mod analysis {
     }
 
     #[test]
+    fn unknown_latencies_are_left_out_and_counted_never_zero() {
+        // The fixture plus two answered calls whose latency the API did not give: with
+        // a 0 in their place the mean would drop from 378.75 to 252.5.
+        let mut calls = fixture();
+        let mut no_ai = call("A", "connected", "10:30", 60, [90, 0, 10]);
+        no_ai.ai_latency_ms = None;
+        let mut none = call("B", "disconnected", "11:00", 60, [0, 0, 0]);
+        none.carrier_lag_ms = None;
+        none.ai_latency_ms = None;
+        none.gateway_processing_ms = None;
+        calls.extend([no_ai, none]);
+        let a = Analysis::compute(&calls, &two_hours(200));
+        assert_eq!(a.without_latency, 2);
+        let t = &a.latency.total;
+        assert_eq!((t.count, t.min), (4, Some(155)));
+        assert!(close(t.mean, Some(378.75)));
+        // The parts stay over the same calls, so their means still add up to the total's.
+        assert_eq!(a.latency.carrier.count, 4);
+        let parts: f64 = [&a.latency.carrier, &a.latency.ai, &a.latency.gateway]
+            .iter()
+            .map(|s| s.mean.unwrap_or(f64::NAN))
+            .sum();
+        assert!((parts - 378.75).abs() < 1e-9);
+        let row_a = a
+            .trunks
+            .iter()
+            .find(|r| r.trunk_id == "A")
+            .expect("trunk A");
+        assert_eq!((row_a.calls, row_a.latency_calls), (5, 3));
+        // The vendor's average AI latency leaves the unknown one out of both sums.
+        let report = Report::from_calls(&calls);
+        assert_eq!((report.total_calls(), report.ai_latency_known), (8, 6));
+        assert!(close(report.avg_ai_latency_ms(), Some(2099.0 / 6.0)));
+        assert_eq!(
+            a.distribution,
+            Analysis::compute(&fixture(), &two_hours(200)).distribution
+        );
+    }
+
+    #[test]
     fn connected_only_reproduces_the_vendors_trunk_average() {
         // Vendor's get_average_latency(A): connected calls a1, a2 → (310 + 440) / 2 = 375.
         let opts = AnalysisOptions {
@@ -552,15 +593,14 @@ mod trunk_sort {
             row("c", 5, 5, None), // only failed calls: no latency
             row("d", 20, 0, Some(300.0)),
         ];
-        sort_trunks(&mut rows, column, dir);
+        sort_trunks(&mut rows, Sort::new(column, dir));
         let ids: Vec<&str> = rows.iter().map(|r| r.trunk_id.as_str()).collect();
         assert_eq!(ids, expected, "{column:?} {dir:?}");
     }
 
     #[test]
     fn by_any_column_missing_last() {
-        let (col, dir) = WORST_FIRST;
-        check(col, dir, &["a", "b", "d", "c"]); // ties (300) by id; no latency last
+        check(WORST_FIRST.column, WORST_FIRST.dir, &["a", "b", "d", "c"]); // ties (300) by id; no latency last
         check(
             TrunkColumn::P95(Segment::Total),
             SortDir::Asc,
@@ -642,7 +682,7 @@ mod kpi {
             Kpi::TalkTimeHours,
             Some(5.0),
             Some(5.0),
-            (Some(0.0), Some(0.0), Verdict::Unchanged, "+0.0%"),
+            (Some(0.0), Some(0.0), Verdict::Unchanged, "0.0%"),
         );
         check(
             Kpi::OverSloShare,
@@ -663,11 +703,8 @@ mod kpi {
         let now = Analysis::compute(&fixture(), &AnalysisOptions::default());
         let before = Analysis::compute(&fixture()[..2], &AnalysisOptions::default());
         let deltas = compare(&now, &before);
-        assert_eq!(deltas.len(), Kpi::ALL.len());
-        let failed = deltas
-            .iter()
-            .find(|d| d.kpi == Kpi::FailedShare)
-            .expect("failed share");
+        assert_eq!(deltas.iter().count(), Kpi::ALL.len());
+        let failed = deltas.get(Kpi::FailedShare).expect("failed share");
         // now 1/6 failed, before 0/2 → worse by 16.7 pp
         assert_eq!(failed.verdict, Verdict::Worse);
         assert_eq!(failed.change_text(), "+16.7 pp");

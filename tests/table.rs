@@ -2,7 +2,8 @@
 
 use call_dashboard::api::{Call, CallStatus, TimeZoneMode};
 use call_dashboard::format::{datetime_input_value, parse_datetime_input};
-use call_dashboard::table::{latency_bar, latency_scale_ms, sort_calls, Sort, SortColumn, SortDir};
+use call_dashboard::sort::{Sort, SortDir};
+use call_dashboard::table::{latency_bar, latency_scale_ms, sort_calls, SortColumn, API_ORDER};
 use chrono::{TimeZone, Utc};
 
 fn call(id: &str, minute: u32, status: &str, latencies: [u32; 3], duration: u64) -> Call {
@@ -15,9 +16,9 @@ fn call(id: &str, minute: u32, status: &str, latencies: [u32; 3], duration: u64)
         duration_seconds: duration,
         start_time: Utc.with_ymd_and_hms(2024, 3, 5, 10, minute, 0).unwrap(),
         end_time: None,
-        carrier_lag_ms: latencies[0],
-        ai_latency_ms: latencies[1],
-        gateway_processing_ms: latencies[2],
+        carrier_lag_ms: Some(latencies[0]),
+        ai_latency_ms: Some(latencies[1]),
+        gateway_processing_ms: Some(latencies[2]),
     }
 }
 
@@ -30,7 +31,7 @@ fn page() -> Vec<Call> {
     ]
 }
 
-fn check(sort: Sort, expected: &str) {
+fn check(sort: Sort<SortColumn>, expected: &str) {
     let mut calls = page();
     sort_calls(&mut calls, sort);
     let ids: String = calls.iter().map(|c| c.id.as_str()).collect();
@@ -40,7 +41,7 @@ fn check(sort: Sort, expected: &str) {
 #[test]
 fn sorts_by_any_column_with_api_order_as_tie_break() {
     let s = |column, dir| Sort { column, dir };
-    check(Sort::default(), "dcab");
+    check(API_ORDER, "dcab");
     check(s(SortColumn::Start, SortDir::Asc), "badc");
     check(s(SortColumn::Id, SortDir::Asc), "abcd");
     // c and d tie on total (300 ms): newest first, then id descending.
@@ -53,7 +54,7 @@ fn sorts_by_any_column_with_api_order_as_tie_break() {
 
 #[test]
 fn header_clicks_flip_or_pick_a_natural_direction() {
-    let start = Sort::default();
+    let start = API_ORDER;
     assert_eq!(start.toggled(SortColumn::Start).dir, SortDir::Asc);
     assert_eq!(start.toggled(SortColumn::Total).dir, SortDir::Desc);
     assert_eq!(start.toggled(SortColumn::Trunk).dir, SortDir::Asc);
@@ -164,4 +165,67 @@ fn day_bounds_cover_the_whole_day() {
     assert_eq!(e, Utc.with_ymd_and_hms(2024, 3, 5, 23, 59, 59).unwrap());
     let (s, e) = day_bounds(day, TimeZoneMode::Local).unwrap();
     assert!(e > s && (e - s).num_hours() >= 22);
+}
+
+#[test]
+fn unknown_latencies_show_as_unknown_sort_last_and_draw_no_bar() {
+    use call_dashboard::table::COLUMNS;
+    let mut calls = page();
+    let mut unknown = call("e", 4, "connected", [0, 0, 0], 5);
+    unknown.ai_latency_ms = None;
+    calls.push(unknown.clone());
+    // Neither the fastest nor the slowest: last both ways.
+    let mut sorted = calls.clone();
+    sort_calls(&mut sorted, Sort::new(SortColumn::Total, SortDir::Asc));
+    assert_eq!(sorted.last().map(|c| c.id.as_str()), Some("e"));
+    sort_calls(&mut sorted, Sort::new(SortColumn::Total, SortDir::Desc));
+    assert_eq!(sorted.last().map(|c| c.id.as_str()), Some("e"));
+    // It does not move the scale, and its bar is empty rather than a guess.
+    assert_eq!(latency_scale_ms(&calls), latency_scale_ms(&page()));
+    let bar = latency_bar(&unknown, 450);
+    assert_eq!((bar.widths, bar.over), ([0.0; 3], false));
+    let text = |key: SortColumn| {
+        COLUMNS
+            .iter()
+            .find(|c| c.key == key)
+            .map(|c| c.text(&unknown, TimeZoneMode::Utc))
+    };
+    assert_eq!(text(SortColumn::Ai).as_deref(), Some("–"));
+    assert_eq!(text(SortColumn::Total).as_deref(), Some("–"));
+    assert_eq!(text(SortColumn::Carrier).as_deref(), Some("0 ms"));
+}
+
+#[test]
+fn every_column_is_described_once_and_knows_its_cell() {
+    use call_dashboard::table::{CellKind, COLUMNS};
+    // Each sort key appears once, so a heading cannot sort by another column's value.
+    for (i, a) in COLUMNS.iter().enumerate() {
+        assert!(
+            COLUMNS[i + 1..].iter().all(|b| b.key != a.key),
+            "{:?} twice",
+            a.key
+        );
+    }
+    let c = call("c", 3, "connected", [80, 200, 20], 342);
+    let cells: Vec<(String, String)> = COLUMNS
+        .iter()
+        .map(|col| (col.label.to_owned(), col.text(&c, TimeZoneMode::Utc)))
+        .collect();
+    let get = |label: &str| {
+        cells
+            .iter()
+            .find(|(l, _)| l == label)
+            .map(|(_, t)| t.as_str())
+    };
+    assert_eq!(get("Call"), Some("c"));
+    assert_eq!(get("Status"), Some("connected"));
+    assert_eq!(get("Started"), Some("2024-03-05 10:03:00"));
+    assert_eq!(get("Duration"), Some("5m 42s"));
+    assert_eq!(get("Total latency"), Some("300 ms"));
+    let total = COLUMNS.iter().find(|c| c.key == SortColumn::Total).unwrap();
+    assert_eq!(total.kind, CellKind::Total);
+    assert_eq!(total.class(), "num total c-total");
+    let from = COLUMNS.iter().find(|c| c.key == SortColumn::From).unwrap();
+    assert!(from.wide_only());
+    assert_eq!(from.class(), "mono wide-only");
 }

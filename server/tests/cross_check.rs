@@ -5,7 +5,7 @@
 
 mod common;
 
-use call_dashboard::api::{decode_calls_page, Call, CallQuery, DateRange, StatusFilter};
+use call_dashboard::api::{decode_calls_page, Call, CallQuery, DateRange, StatusFilter, TrunkId};
 use call_dashboard::stats::{Analysis, AnalysisOptions, PerSegment, Segment, StatusKind};
 use chrono::{DateTime, TimeZone, Utc};
 use common::{start, trunk_ids, TestServer, KEY, NOW_UNIX};
@@ -43,13 +43,13 @@ async fn gather(server: &TestServer, q: &CallQuery, now: DateTime<Utc>) -> Vec<C
 /// The filter as SQL over `calls` (the same meaning as the API's parameters).
 fn where_clause(q: &CallQuery, now: DateTime<Utc>) -> String {
     let mut parts = vec!["1=1".to_owned()];
-    if let Some(s) = q.status {
+    if let Some(s) = q.status() {
         parts.push(format!("status = '{}'", s.as_str()));
     }
-    if let Some(t) = &q.trunk_id {
+    if let Some(t) = q.trunk_id() {
         parts.push(format!("trunk_id = '{t}'"));
     }
-    let (start, end) = q.range.bounds(now);
+    let (start, end) = q.range().bounds(now);
     if let Some(s) = start {
         parts.push(format!("start_time >= {}", s.timestamp()));
     }
@@ -231,22 +231,14 @@ async fn dashboard_statistics_equal_sql_over_the_same_filter() {
     let trunks = trunk_ids(&server.db);
     let filters = [
         CallQuery::new(),
-        CallQuery {
-            trunk_id: Some(trunks[0].clone()),
-            ..CallQuery::new()
-        },
-        CallQuery {
-            range: DateRange::Custom {
-                start: Some(now - chrono::Duration::days(3)),
-                end: Some(now - chrono::Duration::days(1)),
-            },
-            ..CallQuery::new()
-        },
-        CallQuery {
-            status: Some(StatusFilter::Connected),
-            trunk_id: Some(trunks[1].clone()),
-            ..CallQuery::new()
-        },
+        CallQuery::new().with_trunk(TrunkId::new(&trunks[0])),
+        CallQuery::new().with_range(DateRange::Custom {
+            start: Some(now - chrono::Duration::days(3)),
+            end: Some(now - chrono::Duration::days(1)),
+        }),
+        CallQuery::new()
+            .with_status(Some(StatusFilter::Connected))
+            .with_trunk(TrunkId::new(&trunks[1])),
     ];
     for q in filters {
         let calls = gather(&server, &q, now).await;
@@ -255,7 +247,7 @@ async fn dashboard_statistics_equal_sql_over_the_same_filter() {
                 total: Some(SLO_MS),
                 ..PerSegment::default()
             },
-            range: q.range.bounds(now),
+            range: q.range().bounds(now),
             ..AnalysisOptions::default()
         };
         let analysis = Analysis::compute(&calls, &opts);

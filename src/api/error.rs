@@ -38,6 +38,19 @@ pub enum ApiError {
         /// The server's message.
         message: String,
     },
+    /// 401 with the dashboard server's own `SIGN_IN_REQUIRED`: the user's session is
+    /// missing or has expired; the page goes to the sign-in page.
+    #[error("Your session has ended: sign in again to see the calls.")]
+    SignInRequired,
+    /// 401 in server mode: the API rejected the key the dashboard server adds. There is
+    /// no key for the user to enter; an administrator must fix the server's.
+    #[error(
+        "The API rejected the key the dashboard server uses ({message}). Ask your administrator to check the server's TELEPATH_API_KEY."
+    )]
+    ServerKeyRejected {
+        /// The API's message.
+        message: String,
+    },
     /// 429: too many requests; `retry_after_s` says how long to wait.
     #[error(
         "The API is still limiting requests after several waits (it last asked for {retry_after_s} s). Try again in a moment."
@@ -83,6 +96,9 @@ pub enum ApiError {
     Aborted,
 }
 
+/// The code `dashboard-server serve` answers a request without a valid session with.
+pub const SIGN_IN_REQUIRED: &str = "SIGN_IN_REQUIRED";
+
 impl ApiError {
     /// Turns a non-2xx answer into a typed error, reading the error JSON when present.
     pub fn from_status(status: u16, body: &str, retry_after_s: Option<u64>) -> ApiError {
@@ -98,6 +114,7 @@ impl ApiError {
             detail.message
         };
         match status {
+            401 if detail.code == SIGN_IN_REQUIRED => ApiError::SignInRequired,
             401 | 403 => ApiError::Unauthorized { message },
             404 => ApiError::NotFound { message },
             429 => ApiError::RateLimited {
@@ -109,6 +126,29 @@ impl ApiError {
                 code: detail.code,
                 message,
             },
+        }
+    }
+
+    /// The same error as seen in server mode, where the key is the server's: a 401 is
+    /// the administrator's to fix, not the user's.
+    pub fn in_server_mode(self) -> ApiError {
+        match self {
+            ApiError::Unauthorized { message } => ApiError::ServerKeyRejected { message },
+            other => other,
+        }
+    }
+
+    /// A short title for the banner that shows this error.
+    pub fn title(&self) -> &'static str {
+        match self {
+            ApiError::Network { .. } => "Cannot reach the API",
+            ApiError::Unauthorized { .. } | ApiError::SignInRequired => "Not authorised",
+            ApiError::ServerKeyRejected { .. } => "The server's API key was rejected",
+            ApiError::RateLimited { .. } => "Rate limit reached",
+            ApiError::Server { .. } => "The API failed",
+            ApiError::Decode { .. } => "Unreadable answer",
+            ApiError::BadRequest { .. } | ApiError::NotFound { .. } => "Request refused",
+            ApiError::Aborted => "Cancelled",
         }
     }
 

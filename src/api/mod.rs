@@ -8,11 +8,12 @@ mod query;
 mod retry;
 mod wire;
 
-pub use error::{ApiError, ErrorBody, ErrorDetail};
+pub use error::{ApiError, ErrorBody, ErrorDetail, SIGN_IN_REQUIRED};
 pub use query::{
-    rfc3339, CallQuery, DateRange, PageSize, Preset, StatusFilter, TimeZoneMode, MAX_SLO_MS,
+    rfc3339, CallQuery, DateRange, Filters, PageSize, Preset, Slo, StatusFilter, TimeZoneMode,
+    TrunkId, MAX_SLO_MS,
 };
-pub use retry::{retry_after_seconds, Attempts, RetryPolicy};
+pub use retry::{retry_after_seconds, Attempts, RetryNotice, RetryPolicy};
 pub use wire::{
     decode_call_detail, decode_calls_page, decode_trunks_page, Call, CallDetail, CallMetrics,
     CallStatus, CallsPage, Pagination, Trunk, TrunksPage, Turn,

@@ -33,6 +33,33 @@ impl Default for RetryPolicy {
     }
 }
 
+/// A wait the client is sitting out before retrying, for the screen to show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryNotice {
+    /// Why it waits.
+    pub error: ApiError,
+    /// How long, in milliseconds.
+    pub wait_ms: u64,
+}
+
+impl RetryNotice {
+    /// Whether the wait is the API's rate limit (a 429), not a failure being retried.
+    pub fn is_rate_limit(&self) -> bool {
+        matches!(self.error, ApiError::RateLimited { .. })
+    }
+
+    /// The notice as a sentence: "Rate limit reached: waiting 3.0 s …".
+    pub fn text(&self) -> String {
+        let wait = crate::format::millis(self.wait_ms as f64);
+        match &self.error {
+            ApiError::RateLimited { .. } => {
+                format!("Rate limit reached: waiting {wait} as the API asks, then retrying.")
+            }
+            other => format!("{other} Retrying in {wait}."),
+        }
+    }
+}
+
 /// How many times each kind of failure has been retried so far.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Attempts {

@@ -2,8 +2,10 @@
 //!
 //! The contract asks a client not to break on extra fields, on a status it does not
 //! know, or on a missing or `null` `end_time`. Serde ignores unknown fields by
-//! default; [`CallStatus::Other`] keeps an unknown status as given; `end_time` is an
-//! `Option`. A body that cannot be read at all becomes an [`ApiError::Decode`].
+//! default; [`CallStatus::Other`] keeps an unknown status as given; `end_time` and the
+//! three latency parts are `Option`s, so a missing or `null` value is *unknown*, never
+//! zero (a 0 would enter every percentile and mean). A body that cannot be read at all
+//! becomes an [`ApiError::Decode`].
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -31,23 +33,33 @@ pub struct Call {
     /// When it ended; `None` while the call is in progress.
     #[serde(default)]
     pub end_time: Option<DateTime<Utc>>,
-    /// Average latency of the carrier leg, in milliseconds.
+    /// Average latency of the carrier leg, in milliseconds; `None` when the API did
+    /// not say (missing or `null`).
     #[serde(default)]
-    pub carrier_lag_ms: u32,
-    /// Average response latency of the AI agent, in milliseconds.
+    pub carrier_lag_ms: Option<u32>,
+    /// Average response latency of the AI agent, in milliseconds; `None` when unknown.
     #[serde(default)]
-    pub ai_latency_ms: u32,
-    /// Average processing time of the gateway itself, in milliseconds.
+    pub ai_latency_ms: Option<u32>,
+    /// Average processing time of the gateway itself, in milliseconds; `None` when unknown.
     #[serde(default)]
-    pub gateway_processing_ms: u32,
+    pub gateway_processing_ms: Option<u32>,
 }
 
 impl Call {
-    /// The call's total latency: carrier + AI + gateway, as the contract defines it.
-    pub fn total_latency_ms(&self) -> u32 {
-        self.carrier_lag_ms
-            .saturating_add(self.ai_latency_ms)
-            .saturating_add(self.gateway_processing_ms)
+    /// The call's total latency: carrier + AI + gateway, as the contract defines it;
+    /// `None` when any part is unknown (a sum of the known parts would understate it).
+    pub fn total_latency_ms(&self) -> Option<u32> {
+        let (c, a, g) = (
+            self.carrier_lag_ms?,
+            self.ai_latency_ms?,
+            self.gateway_processing_ms?,
+        );
+        Some(c.saturating_add(a).saturating_add(g))
+    }
+
+    /// Whether every latency part is known, so the call can enter latency statistics.
+    pub fn has_latency(&self) -> bool {
+        self.total_latency_ms().is_some()
     }
 }
 

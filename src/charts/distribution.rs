@@ -151,7 +151,7 @@ pub fn summary_distribution(data: &DistributionData<'_>) -> String {
     if h.total == 0 {
         return format!("{NO_ANSWERED_CALLS}.");
     }
-    let ms = |v: Option<f64>| v.map_or("–".to_owned(), format::millis);
+    let ms = format::millis_or_unknown;
     let mut s = format!(
         "Total latency of {}: median {}, p95 {}, p99 {}",
         format::calls(h.total),

@@ -203,7 +203,7 @@ pub fn summary_latency(data: &LatencyData<'_>) -> String {
 
 /// One row per bucket: time, calls with latency, total p50/p95, mean of each part.
 pub fn table_latency(data: &LatencyData<'_>) -> Table {
-    let ms = |v: Option<f64>| v.map_or("–".to_owned(), format::millis);
+    let ms = format::millis_or_unknown;
     let mut headers = vec![
         format!("Time ({})", format::zone_label(data.tz)),
         "Calls".to_owned(),

@@ -136,7 +136,7 @@ pub fn summary_trunks(data: &TrunkData<'_>) -> String {
     let Some(worst) = data.rows.iter().find(|r| r.latency_calls > 0) else {
         return format!("{NO_ANSWERED_CALLS}.");
     };
-    let ms = |v: Option<f64>| v.map_or("–".to_owned(), format::millis);
+    let ms = format::millis_or_unknown;
     let parts: Vec<String> = Segment::PARTS
         .iter()
         .map(|&s| format!("{} {}", s.label(), ms(*worst.p95.get(s))))
@@ -152,7 +152,7 @@ pub fn summary_trunks(data: &TrunkData<'_>) -> String {
 
 /// One row per trunk: id, calls, failure share, then p50 and p95 of each segment and the total.
 pub fn table_trunks(data: &TrunkData<'_>) -> Table {
-    let ms = |v: Option<f64>| v.map_or("–".to_owned(), format::millis);
+    let ms = format::millis_or_unknown;
     let mut headers = vec!["Trunk".to_owned(), "Calls".to_owned(), "Failed".to_owned()];
     for s in Segment::ALL {
         headers.push(format!("{} p50", s.label()));
@@ -165,7 +165,7 @@ pub fn table_trunks(data: &TrunkData<'_>) -> Table {
             let mut row = vec![
                 r.trunk_id.clone(),
                 format::thousands(r.calls),
-                r.failure_share().map_or("–".to_owned(), format::percent),
+                format::percent_or_unknown(r.failure_share()),
             ];
             for s in Segment::ALL {
                 row.push(ms(*r.p50.get(s)));

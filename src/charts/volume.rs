@@ -129,7 +129,7 @@ pub fn summary_volume(data: &VolumeData<'_>) -> String {
                 "{} {} ({})",
                 format::thousands(total.get(k)),
                 k.label().to_lowercase(),
-                total.share(k).map_or("–".to_owned(), format::percent)
+                format::percent_or_unknown(total.share(k))
             )
         })
         .collect();

@@ -1,76 +1,19 @@
 //! The call table: sortable columns, status badges and a latency bar per row.
+//!
+//! Every column comes from one descriptor ([`COLUMNS`]: heading, classes, sort key,
+//! value, cell kind); the heading row, the skeleton, row creation and row update all
+//! read it, so a column can move without one column's value landing under another's
+//! heading.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::api::{Call, CallStatus, TimeZoneMode};
+use crate::api::{Call, TimeZoneMode};
 use crate::format;
-use crate::table::{latency_bar, latency_scale_ms, sort_calls, Sort, SortColumn};
-
-/// A column of the table.
-#[derive(Clone, Copy)]
-struct Column {
-    /// What a click on its heading sorts by.
-    sort: SortColumn,
-    /// Its heading.
-    label: &'static str,
-    /// Numbers, right-aligned.
-    numeric: bool,
-    /// The classes of its cells. `c-*` names the column for the narrow layout, where a
-    /// row becomes a small card; `wide-only` columns are left out there (the detail
-    /// panel shows them, and the latency bar still shows the split).
-    class: &'static str,
-}
-
-const fn column(
-    sort: SortColumn,
-    label: &'static str,
-    numeric: bool,
-    class: &'static str,
-) -> Column {
-    Column {
-        sort,
-        label,
-        numeric,
-        class,
-    }
-}
-
-impl Column {
-    /// Left out of the narrow layout.
-    fn wide_only(&self) -> bool {
-        self.class.contains("wide-only")
-    }
-}
-
-const COLUMNS: [Column; 11] = [
-    column(SortColumn::Id, "Call", false, "mono c-id"),
-    column(SortColumn::Trunk, "Trunk", false, "mono c-trunk"),
-    column(SortColumn::From, "From", false, "mono wide-only"),
-    column(SortColumn::To, "To", false, "mono wide-only"),
-    column(SortColumn::Status, "Status", false, "c-status"),
-    column(SortColumn::Start, "Started", false, "nowrap c-start"),
-    column(SortColumn::Duration, "Duration", true, "num c-duration"),
-    column(SortColumn::Carrier, "Carrier", true, "num wide-only"),
-    column(SortColumn::Ai, "AI", true, "num wide-only"),
-    column(SortColumn::Gateway, "Gateway", true, "num wide-only"),
-    column(
-        SortColumn::Total,
-        "Total latency",
-        true,
-        "num total c-total",
-    ),
-];
-
-/// The CSS class of a status badge; unknown statuses get a neutral one.
-fn badge_class(status: &CallStatus) -> &'static str {
-    match status {
-        CallStatus::Connected => "badge badge-connected",
-        CallStatus::Failed => "badge badge-failed",
-        CallStatus::Disconnected => "badge badge-disconnected",
-        CallStatus::Other(_) => "badge badge-other",
-    }
-}
+use crate::table::{
+    badge_class, latency_bar, latency_scale_ms, sort_calls, CellKind, Column, SortColumn,
+    API_ORDER, COLUMNS,
+};
 
 /// The table of the shown page.
 #[component]
@@ -88,7 +31,7 @@ pub fn CallTable(
     #[prop(into)]
     on_select: Callback<Call>,
 ) -> impl IntoView {
-    let sort = RwSignal::new(Sort::default());
+    let sort = RwSignal::new(API_ORDER);
     let rows = Memo::new(move |_| {
         let mut v = calls.get();
         sort_calls(&mut v, sort.get());
@@ -97,21 +40,18 @@ pub fn CallTable(
     let scale = Memo::new(move |_| calls.with(|c| latency_scale_ms(c)));
 
     let header = move |c: Column| {
-        let (column, label) = (c.sort, c.label);
+        let column = c.key;
+        let label = c.label;
         let label = if column == SortColumn::Start {
             Signal::derive(move || format!("{label} ({})", format::zone_label(tz.get())))
         } else {
             Signal::derive(move || label.to_owned())
         };
         view! {
-            <th scope="col" class:num=c.numeric aria-sort=move || sort.get().aria(column)>
+            <th scope="col" class:num=c.numeric() aria-sort=move || sort.get().aria(column)>
                 <button type="button" class="th-sort" on:click=move |_| sort.update(|s| *s = s.toggled(column))>
                     {label}
-                    <span class="sort-mark" aria-hidden="true">{move || match sort.get() {
-                        s if s.column != column => "",
-                        s if s.aria(column) == "ascending" => "▲",
-                        _ => "▼",
-                    }}</span>
+                    <span class="sort-mark" aria-hidden="true">{move || sort.get().mark(column)}</span>
                 </button>
             </th>
         }
@@ -161,18 +101,18 @@ pub fn CallTable(
         let column = sort.get().column;
         COLUMNS
             .iter()
-            .position(|c| c.sort == column)
+            .position(|c| c.key == column)
             .unwrap_or(0)
             .to_string()
     };
-    let ascending = move || sort.with(|s| s.aria(s.column) == "ascending");
+    let ascending = move || sort.with(|s| s.dir == crate::sort::SortDir::Asc);
     let narrow_sort = view! {
         <div class="sort-narrow">
             <label for="sort-by">"Sort by"</label>
             <select id="sort-by" prop:value=sort_index on:change=move |ev| {
                 let chosen = event_target_value(&ev).parse::<usize>().ok().and_then(|i| COLUMNS.get(i));
                 if let Some(c) = chosen {
-                    sort.update(|s| if s.column != c.sort { *s = s.toggled(c.sort) });
+                    sort.update(|s| *s = s.picked(c.key));
                 }
             }>
                 {COLUMNS.into_iter().enumerate().filter(|(_, c)| !c.wide_only()).map(|(i, c)| view! {
@@ -199,33 +139,40 @@ pub fn CallTable(
     }
 }
 
-/// The nodes of one written row that change with its call: the row (for `data-id`),
-/// one text node per shown value, the badge and the three bar segments.
+/// The nodes of one cell that change with its call: its text, and for a badge or a
+/// total the element around it.
+struct CellNodes {
+    text: web_sys::Text,
+    /// The badge (status cells).
+    badge: Option<web_sys::Element>,
+    /// The bar and its three segments (total cells).
+    bar: Option<(web_sys::Element, [web_sys::CssStyleDeclaration; 3])>,
+}
+
+/// The nodes of one written row: the row (for `data-id`) and one [`CellNodes`] per
+/// column of [`COLUMNS`], in order.
 struct RowNodes {
     tr: web_sys::Element,
-    texts: [web_sys::Text; 11],
-    badge: web_sys::Element,
-    bar: web_sys::Element,
-    segments: [web_sys::CssStyleDeclaration; 3],
-    /// What the row shows now (id, texts, badge class, bar), so that a change
-    /// touches only what differs: a text node set to its own value still costs a DOM
-    /// mutation and a relayout of its cell.
+    cells: Vec<CellNodes>,
+    /// What the row shows now, so that a change touches only what differs: a text
+    /// node set to its own value still costs a DOM mutation and a relayout of its cell.
     shown: Option<Shown>,
 }
 
-/// The values a row shows, as written to the DOM.
+/// The values a row shows, as written to the DOM; `texts` follows [`COLUMNS`].
 #[derive(PartialEq)]
 struct Shown {
-    texts: [String; 11],
+    id: String,
+    texts: Vec<String>,
     badge: &'static str,
     widths: [String; 3],
     over: bool,
 }
 
-impl RowNodes {
-    /// A new, empty row with the table's markup, appended to `parent`.
-    fn new(doc: &web_sys::Document, parent: &web_sys::Node) -> Option<RowNodes> {
-        let el = |parent: &web_sys::Node, tag: &str, class: &str| {
+impl CellNodes {
+    /// The markup of a `kind` cell inside `td`.
+    fn new(doc: &web_sys::Document, td: &web_sys::Element, kind: CellKind) -> Option<CellNodes> {
+        let el = |parent: &web_sys::Element, tag: &str, class: &str| {
             let e = doc.create_element(tag).ok()?;
             if !class.is_empty() {
                 e.set_class_name(class);
@@ -238,35 +185,62 @@ impl RowNodes {
             parent.append_child(&t).ok()?;
             Some(t)
         };
-        let tr = el(parent, "tr", "row")?;
+        match kind {
+            CellKind::Badge => {
+                let badge = el(td, "span", "")?;
+                Some(CellNodes {
+                    text: text(&badge)?,
+                    badge: Some(badge),
+                    bar: None,
+                })
+            }
+            CellKind::Total => {
+                let value = text(&el(td, "span", "")?)?;
+                let bar = el(td, "span", "lat-bar")?;
+                bar.set_attribute("aria-hidden", "true").ok()?;
+                let segment = |class: &str| {
+                    el(&bar, "span", class)
+                        .map(|e| e.unchecked_into::<web_sys::HtmlElement>().style())
+                };
+                let segments = [
+                    segment("seg-carrier")?,
+                    segment("seg-ai")?,
+                    segment("seg-gateway")?,
+                ];
+                Some(CellNodes {
+                    text: value,
+                    badge: None,
+                    bar: Some((bar, segments)),
+                })
+            }
+            CellKind::Text | CellKind::Mono | CellKind::Time | CellKind::Number => {
+                Some(CellNodes {
+                    text: text(td)?,
+                    badge: None,
+                    bar: None,
+                })
+            }
+        }
+    }
+}
+
+impl RowNodes {
+    /// A new, empty row with the table's markup, appended to `parent`.
+    fn new(doc: &web_sys::Document, parent: &web_sys::Node) -> Option<RowNodes> {
+        let tr = doc.create_element("tr").ok()?;
+        tr.set_class_name("row");
         tr.set_attribute("tabindex", "0").ok()?;
-        let td = |i: usize| el(&tr, "td", COLUMNS[i].class);
-        let cell = |i: usize| td(i).and_then(|td| text(&td));
-        let (id, trunk, from, to) = (cell(0)?, cell(1)?, cell(2)?, cell(3)?);
-        let badge = td(4).and_then(|td| el(&td, "span", ""))?;
-        let status = text(&badge)?;
-        let (start, duration) = (cell(5)?, cell(6)?);
-        let (carrier, ai, gateway) = (cell(7)?, cell(8)?, cell(9)?);
-        let total_td = td(10)?;
-        let total = el(&total_td, "span", "").and_then(|s| text(&s))?;
-        let bar = el(&total_td, "span", "lat-bar")?;
-        bar.set_attribute("aria-hidden", "true").ok()?;
-        let segment = |class: &str| {
-            el(&bar, "span", class).map(|e| e.unchecked_into::<web_sys::HtmlElement>().style())
-        };
-        let segments = [
-            segment("seg-carrier")?,
-            segment("seg-ai")?,
-            segment("seg-gateway")?,
-        ];
+        let mut cells = Vec::with_capacity(COLUMNS.len());
+        for column in COLUMNS {
+            let td = doc.create_element("td").ok()?;
+            td.set_class_name(&column.class());
+            cells.push(CellNodes::new(doc, &td, column.kind)?);
+            tr.append_child(&td).ok()?;
+        }
+        parent.append_child(&tr).ok()?;
         Some(RowNodes {
             tr,
-            texts: [
-                id, trunk, from, to, status, start, duration, carrier, ai, gateway, total,
-            ],
-            badge,
-            bar,
-            segments,
+            cells,
             shown: None,
         })
     }
@@ -275,47 +249,39 @@ impl RowNodes {
     /// markup, and the bar widths through the CSSOM, which the CSP allows (a `style`
     /// attribute it would not).
     fn fill(&mut self, call: &Call, scale: u32, tz: TimeZoneMode) {
-        let ms = |v: u32| format::millis(f64::from(v));
         let bar = latency_bar(call, scale);
         let next = Shown {
-            texts: [
-                call.id.clone(),
-                call.trunk_id.clone(),
-                call.from.clone(),
-                call.to.clone(),
-                call.status.as_str().to_owned(),
-                format::instant(call.start_time, tz),
-                format::duration_s(call.duration_seconds),
-                ms(call.carrier_lag_ms),
-                ms(call.ai_latency_ms),
-                ms(call.gateway_processing_ms),
-                ms(call.total_latency_ms()),
-            ],
+            id: call.id.clone(),
+            texts: COLUMNS.iter().map(|c| c.text(call, tz)).collect(),
             badge: badge_class(&call.status),
             widths: bar.widths.map(|pct| format!("{pct:.2}%")),
             over: bar.over,
         };
         let old = self.shown.take();
         let old = old.as_ref();
-        if old.is_none_or(|o| o.texts[0] != next.texts[0]) {
-            let _ = self.tr.set_attribute("data-id", &next.texts[0]);
+        if old.is_none_or(|o| o.id != next.id) {
+            let _ = self.tr.set_attribute("data-id", &next.id);
         }
-        if old.is_none_or(|o| o.badge != next.badge) {
-            self.badge.set_class_name(next.badge);
-        }
-        for (i, (node, value)) in self.texts.iter().zip(&next.texts).enumerate() {
+        for (i, (cell, value)) in self.cells.iter().zip(&next.texts).enumerate() {
             if old.is_none_or(|o| &o.texts[i] != value) {
-                node.set_data(value);
+                cell.text.set_data(value);
             }
-        }
-        if old.is_none_or(|o| o.over != next.over) {
-            // A bar past the scale ends in a mark: the row's total is off the chart.
-            let class = if next.over { "lat-bar over" } else { "lat-bar" };
-            self.bar.set_class_name(class);
-        }
-        for (i, (style, width)) in self.segments.iter().zip(&next.widths).enumerate() {
-            if old.is_none_or(|o| &o.widths[i] != width) {
-                let _ = style.set_property("width", width);
+            if let Some(badge) = &cell.badge {
+                if old.is_none_or(|o| o.badge != next.badge) {
+                    badge.set_class_name(next.badge);
+                }
+            }
+            if let Some((bar_el, segments)) = &cell.bar {
+                if old.is_none_or(|o| o.over != next.over) {
+                    // A bar past the scale ends in a mark: the row's total is off the chart.
+                    let class = if next.over { "lat-bar over" } else { "lat-bar" };
+                    bar_el.set_class_name(class);
+                }
+                for (j, (style, width)) in segments.iter().zip(&next.widths).enumerate() {
+                    if old.is_none_or(|o| &o.widths[j] != width) {
+                        let _ = style.set_property("width", width);
+                    }
+                }
             }
         }
         self.shown = Some(next);
@@ -370,7 +336,7 @@ fn write_skeleton(body: &web_sys::Element, rows: &mut Vec<RowNodes>) {
         let _ = tr.set_attribute("aria-hidden", "true");
         for c in COLUMNS {
             if let (Ok(td), Ok(bone)) = (doc.create_element("td"), doc.create_element("span")) {
-                td.set_class_name(c.class);
+                td.set_class_name(&c.class());
                 bone.set_class_name("bone");
                 let _ = td.append_child(&bone);
                 let _ = tr.append_child(&td);

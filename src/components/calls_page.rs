@@ -4,8 +4,9 @@ use std::collections::BTreeSet;
 
 use leptos::prelude::*;
 
-use crate::components::{visible_busy, CallList, FilterPanel, StatusLine, ViewClock};
+use crate::components::{visible_busy, CallList, FilterPanel, StatusLine};
 use crate::url_state::{use_call_query, UrlWriter};
+use crate::view_clock::ViewClock;
 
 /// The calls view.
 #[component]

@@ -2,20 +2,11 @@
 //! from `GET /v1/calls/{id}` where the server has them (a 404 there is no error).
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use crate::api::{ApiError, Call, CallDetail, TimeZoneMode};
-use crate::app::AppState;
-use crate::client::RequestSlot;
+use crate::api::{ApiError, Call, TimeZoneMode};
+use crate::components::LoadBanners;
 use crate::format;
-
-#[derive(Clone, PartialEq)]
-enum Extra {
-    Loading,
-    Loaded(CallDetail),
-    NotOffered,
-    Failed(ApiError),
-}
+use crate::loader::{use_loader, LoaderOptions};
 
 /// A side panel (a dialog on small screens) for `call`; `on_close` hides it.
 #[component]
@@ -24,34 +15,22 @@ pub fn DetailPanel(
     #[prop(into)] tz: Signal<TimeZoneMode>,
     #[prop(into)] on_close: Callback<()>,
 ) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let extra = RwSignal::new(Extra::Loading);
-    let slot = StoredValue::new_local(RequestSlot::default());
-    let reload = RwSignal::new(0u32);
+    // `None`: the API does not offer per-call details (a 404 here is no error).
     let id = call.id.clone();
-    Effect::new(move |_| {
-        reload.track();
-        let Some(client) = state.client.get_untracked() else {
-            return;
-        };
-        let signal = slot.with_value(RequestSlot::begin);
-        let id = id.clone();
-        extra.set(Extra::Loading);
-        spawn_local(async move {
-            let result = client.call_detail(&id, &signal, &|_| {}).await;
-            extra.set(match result {
-                Err(ApiError::Aborted) => return,
-                Ok(d) => Extra::Loaded(d),
-                Err(ApiError::NotFound { .. }) => Extra::NotOffered,
-                Err(ApiError::Unauthorized { message }) => {
-                    state.key_rejected(message.clone());
-                    Extra::Failed(ApiError::Unauthorized { message })
+    let extra = use_loader(
+        move || Some(id.clone()),
+        |id, job| {
+            let id = id.clone();
+            Box::pin(async move {
+                match job.client.call_detail(&id, &job.signal, job.notify()).await {
+                    Ok(d) => Ok(Some(d)),
+                    Err(ApiError::NotFound { .. }) => Ok(None),
+                    Err(e) => Err(e),
                 }
-                Err(e) => Extra::Failed(e),
-            });
-        });
-    });
-    on_cleanup(move || slot.with_value(RequestSlot::cancel));
+            })
+        },
+        LoaderOptions::default(),
+    );
 
     let close_ref = NodeRef::<leptos::html::Button>::new();
     Effect::new(move |_| {
@@ -81,31 +60,27 @@ pub fn DetailPanel(
                 {field("Started", format!("{} {}", format::instant(c.start_time, zone), format::zone_label(zone)))}
                 {field("Ended", c.end_time.map(|t| format::instant(t, zone)).unwrap_or_else(|| "in progress".to_owned()))}
                 {field("Duration", format::duration_s(c.duration_seconds))}
-                {field("Carrier", format::millis(f64::from(c.carrier_lag_ms)))}
-                {field("AI agent", format::millis(f64::from(c.ai_latency_ms)))}
-                {field("Gateway", format::millis(f64::from(c.gateway_processing_ms)))}
-                {field("Total latency", format::millis(f64::from(c.total_latency_ms())))}
+                {field("Carrier", format::latency_ms(c.carrier_lag_ms))}
+                {field("AI agent", format::latency_ms(c.ai_latency_ms))}
+                {field("Gateway", format::latency_ms(c.gateway_processing_ms))}
+                {field("Total latency", format::latency_ms(c.total_latency_ms()))}
             </dl>
-            {move || match extra.get() {
-                Extra::Loading => view! { <p class="muted">"Loading details…"</p> }.into_any(),
-                Extra::NotOffered => view! {
+            {move || extra.with(|l| l.is_running() && l.data().is_none())
+                .then(|| view! { <p class="muted">"Loading details…"</p> })}
+            <LoadBanners status=extra.status() on_retry=move |_| extra.retry() />
+            {move || extra.with(|l| l.data().cloned()).map(|detail| match detail {
+                None => view! {
                     <p class="muted">"This API does not offer per-call details; the fields above are all there is."</p>
                 }.into_any(),
-                Extra::Failed(e) => view! {
-                    <div class="banner banner-error" role="alert">
-                        <p>{e.to_string()}</p>
-                        <button type="button" class="btn" on:click=move |_| reload.update(|n| *n += 1)>"Retry"</button>
-                    </div>
-                }.into_any(),
-                Extra::Loaded(d) => {
+                Some(d) => {
                     let metrics = d.metrics.clone().unwrap_or_default();
                     view! {
                         <h3>"Outcome"</h3>
                         <dl class="kv">
-                            {field("Disconnect reason", d.disconnect_reason.clone().unwrap_or_else(|| "–".to_owned()))}
-                            {field("Packet loss", metrics.packet_loss_percent.map(|p| format!("{p:.2}%")).unwrap_or_else(|| "–".to_owned()))}
-                            {field("Jitter", metrics.jitter_ms.map(format::millis).unwrap_or_else(|| "–".to_owned()))}
-                            {field("Codec", metrics.codec_used.clone().unwrap_or_else(|| "–".to_owned()))}
+                            {field("Disconnect reason", format::text_or_unknown(d.disconnect_reason.as_deref()))}
+                            {field("Packet loss", metrics.packet_loss_percent.map_or_else(|| format::UNKNOWN.to_owned(), format::percent_value))}
+                            {field("Jitter", format::millis_or_unknown(metrics.jitter_ms))}
+                            {field("Codec", format::text_or_unknown(metrics.codec_used.as_deref()))}
                         </dl>
                         <h3>{format!("Turns ({})", d.turns.len())}</h3>
                         {if d.turns.is_empty() {
@@ -133,7 +108,7 @@ pub fn DetailPanel(
                         }}
                     }.into_any()
                 }
-            }}
+            })}
         </aside>
     }
 }

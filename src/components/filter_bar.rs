@@ -5,11 +5,9 @@
 
 use leptos::prelude::*;
 
-use crate::api::{CallQuery, DateRange, Preset, StatusFilter, TimeZoneMode};
+use crate::api::{CallQuery, DateRange, Filters, Preset, StatusFilter, TimeZoneMode, TrunkId};
 use crate::format;
-
-/// Counts per status under the other filters: all, connected, failed, disconnected.
-pub type StatusCounts = [Option<u64>; 4];
+use crate::stats::StatusCounts;
 
 /// The filter bar above the call table.
 #[component]
@@ -17,9 +15,15 @@ pub fn FilterBar(
     /// The current view.
     #[prop(into)]
     query: Signal<CallQuery>,
-    /// Calls per status under the other filters, where known.
+    /// Calls per status under the other filters, once known.
     #[prop(into)]
-    counts: Signal<StatusCounts>,
+    counts: Signal<Option<StatusCounts>>,
+    /// The counts could not be had.
+    #[prop(into)]
+    counts_failed: Signal<bool>,
+    /// Ask for the counts again.
+    #[prop(into)]
+    on_retry_counts: Callback<()>,
     /// Trunk choices as `(id, label)`.
     #[prop(into)]
     trunks: Signal<Vec<(String, String)>>,
@@ -27,29 +31,34 @@ pub fn FilterBar(
     #[prop(into)]
     on_change: Callback<CallQuery>,
 ) -> impl IntoView {
-    let change = move |f: Box<dyn FnOnce(&mut CallQuery)>| {
+    let change = move |f: Box<dyn FnOnce(&mut Filters)>| {
         on_change.run(query.get_untracked().with_filters(f));
     };
 
-    let status_button = move |status: Option<StatusFilter>, label: &'static str, idx: usize| {
-        let active = move || query.with(|q| q.status == status);
+    let status_button = move |status: Option<StatusFilter>, label: &'static str| {
+        let active = move || query.with(|q| q.status() == status);
+        // "…" while the counts load, "–" when they could not be had (never stuck on
+        // "…" after a failure).
+        let count = move || match counts.get() {
+            Some(c) => format::thousands(c.of_filter(status)),
+            None if counts_failed.get() => format::UNKNOWN.to_owned(),
+            None => "…".to_owned(),
+        };
         view! {
             <button type="button" class="seg" class:active=active aria-pressed=move || active().to_string()
                 data-status=status.map(StatusFilter::as_str).unwrap_or("all")
-                on:click=move |_| change(Box::new(move |q| q.status = status))>
+                on:click=move |_| change(Box::new(move |f| f.status = status))>
                 <span>{label}</span>
-                <span class="seg-count">
-                    {move || counts.with(|c| c[idx].map(format::thousands).unwrap_or_else(|| "…".to_owned()))}
-                </span>
+                <span class="seg-count">{count}</span>
             </button>
         }
     };
 
-    let tz = move || query.with(|q| q.tz);
+    let tz = move || query.with(CallQuery::tz);
     let (start_text, end_text) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     // Show the current custom bounds in the chosen zone whenever the view changes.
     Effect::new(move |_| {
-        let (range, zone) = query.with(|q| (q.range, q.tz));
+        let (range, zone) = query.with(|q| (q.range(), q.tz()));
         let (s, e) = match range {
             DateRange::Custom { start, end } => (start, end),
             _ => (None, None),
@@ -66,64 +75,56 @@ pub fn FilterBar(
     let range_problem = RwSignal::new(None::<&'static str>);
     let apply_custom = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let zone = tz();
-        let parse = |s: String| {
-            if s.trim().is_empty() {
-                Ok(None)
-            } else {
-                format::parse_datetime_input(&s, zone).map(Some).ok_or(())
-            }
-        };
-        match (
-            parse(start_text.get_untracked()),
-            parse(end_text.get_untracked()),
+        match format::range_from_inputs(
+            &start_text.get_untracked(),
+            &end_text.get_untracked(),
+            tz(),
         ) {
-            (Ok(None), Ok(None)) => {
+            Ok(range) => {
                 range_problem.set(None);
-                change(Box::new(|q| q.range = DateRange::All));
+                change(Box::new(move |f| f.range = range));
             }
-            (Ok(start), Ok(end)) if start.zip(end).is_none_or(|(s, e)| s <= e) => {
-                range_problem.set(None);
-                change(Box::new(move |q| {
-                    q.range = DateRange::Custom { start, end }
-                }));
-            }
-            (Ok(_), Ok(_)) => range_problem.set(Some("The start must be before the end.")),
-            _ => range_problem.set(Some("Enter dates as shown, e.g. 2024-03-05 10:30.")),
+            Err(problem) => range_problem.set(Some(problem)),
         }
     };
 
     view! {
         <section class="filters" aria-label="Filters">
             <div class="segmented" role="group" aria-label="Status">
-                {status_button(None, "All", 0)}
-                {status_button(Some(StatusFilter::Connected), "Connected", 1)}
-                {status_button(Some(StatusFilter::Failed), "Failed", 2)}
-                {status_button(Some(StatusFilter::Disconnected), "Disconnected", 3)}
+                {status_button(None, "All")}
+                {StatusFilter::ALL.into_iter().map(|s| status_button(Some(s), s.label())).collect_view()}
             </div>
+            {move || counts_failed.get().then(|| view! {
+                <p class="counts-failed muted small" role="status">
+                    "The counts per status could not be loaded. "
+                    <button type="button" class="btn btn-link" on:click=move |_| on_retry_counts.run(())>
+                        "Retry counts"
+                    </button>
+                </p>
+            })}
             <label class="field">
                 <span>"Trunk"</span>
                 <select id="trunk-filter" on:change=move |ev| {
                     let v = event_target_value(&ev);
-                    change(Box::new(move |q| q.trunk_id = (!v.is_empty()).then_some(v)));
+                    change(Box::new(move |f| f.trunk = TrunkId::new(&v)));
                 }>
                     // Selection as a property that follows the query: the options are
                     // rebuilt only when the choices change, not on every query change.
-                    <option value="" prop:selected=move || query.with(|q| q.trunk_id.is_none())>"All trunks"</option>
+                    <option value="" prop:selected=move || query.with(|q| q.trunk_id().is_none())>"All trunks"</option>
                     {move || trunks.get().into_iter().map(|(id, label)| {
                         let this = id.clone();
-                        let selected = move || query.with(|q| q.trunk_id.as_deref() == Some(this.as_str()));
+                        let selected = move || query.with(|q| q.trunk_id() == Some(this.as_str()));
                         view! { <option value=id prop:selected=selected>{label}</option> }
                     }).collect_view()}
                 </select>
             </label>
             <div class="segmented" role="group" aria-label="Date range">
                 {Preset::ALL.into_iter().map(|p| {
-                    let active = move || query.with(|q| q.range == DateRange::Preset(p));
+                    let active = move || query.with(|q| q.range() == DateRange::Preset(p));
                     view! {
                         <button type="button" class="seg" class:active=active
                             aria-pressed=move || active().to_string()
-                            on:click=move |_| change(Box::new(move |q| q.range = DateRange::Preset(p)))>
+                            on:click=move |_| change(Box::new(move |f| f.range = DateRange::Preset(p)))>
                             {p.label()}
                         </button>
                     }
@@ -153,9 +154,7 @@ pub fn FilterBar(
                             aria-pressed=move || active().to_string()
                             on:click=move |_| {
                                 // The time zone is a view setting: it keeps the page.
-                                let mut q = query.get_untracked();
-                                q.tz = zone;
-                                on_change.run(q);
+                                on_change.run(query.get_untracked().with_tz(zone));
                             }>
                             {label}
                         </button>

@@ -4,14 +4,13 @@ use std::collections::BTreeSet;
 
 use futures::future::join_all;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use crate::api::{CallQuery, StatusFilter, Trunk};
-use crate::app::AppState;
-use crate::client::RequestSlot;
-use crate::components::filter_bar::StatusCounts;
-use crate::components::{FilterBar, ViewClock};
+use crate::api::{ApiError, CallQuery, StatusFilter, Trunk};
+use crate::components::FilterBar;
+use crate::loader::{use_loader, LoaderOptions};
+use crate::stats::StatusCounts;
 use crate::table::trunk_choices;
+use crate::view_clock::ViewClock;
 
 /// The filters, fed by four one-row count requests and `GET /v1/trunks`.
 #[component]
@@ -27,85 +26,79 @@ pub fn FilterPanel(
     #[prop(into)]
     seen_trunks: Signal<BTreeSet<String>>,
 ) -> impl IntoView {
-    let state = expect_context::<AppState>();
-    let counts = RwSignal::new(StatusCounts::default());
-    let listed_trunks = RwSignal::new(None::<Vec<Trunk>>);
-    let count_slot = StoredValue::new_local(RequestSlot::default());
-    let trunk_slot = StoredValue::new_local(RequestSlot::default());
-
     // Counts per status under the other filters: four one-row requests in parallel.
-    let count_query = Memo::new(move |_| query.with(CallQuery::counts_scope));
     // Keyed on what would be asked, not on the anchor: a status click re-anchors the
     // view, but with no relative range the counts' requests are the same, so they are
     // not sent again beside the rows. Refresh and Retry (`reload`) always refetch.
-    let count_key = Memo::new(move |_| {
-        let asked = count_query.with(|q| q.api_query(clock.now.get()));
-        (asked, clock.reload.get())
-    });
-    Effect::new(move |_| {
-        count_key.with(|_| ());
-        let q = count_query.get_untracked();
-        let now = clock.now.get_untracked();
-        let Some(client) = state.client.get() else {
-            return;
-        };
-        let signal = count_slot.with_value(RequestSlot::begin);
-        counts.set(StatusCounts::default());
-        spawn_local(async move {
-            let variants: Vec<CallQuery> = std::iter::once(q.clone())
-                .chain(StatusFilter::ALL.into_iter().map(|s| CallQuery {
-                    status: Some(s),
-                    ..q.clone()
-                }))
-                .collect();
-            let requests = variants
-                .iter()
-                .map(|v| client.calls_window(v, now, 1, 0, &signal, &|_| {}));
-            let results = join_all(requests).await;
-            if signal.aborted() {
-                return;
-            }
-            let mut c = StatusCounts::default();
-            for (slot, r) in c.iter_mut().zip(results) {
-                *slot = r.ok().map(|p| p.pagination.total);
-            }
-            counts.set(c);
-        });
-    });
+    let counts = use_loader(
+        move || {
+            let scope = query.with(|q| q.counts_scope().resolved(clock.now.get()));
+            Some((scope, clock.reload.get()))
+        },
+        |(scope, _), job| {
+            // Resolved: presets are absolute already, so any instant gives the same query.
+            let (scope, now) = (scope.clone(), chrono::DateTime::UNIX_EPOCH);
+            Box::pin(async move {
+                let variants: Vec<CallQuery> = std::iter::once(scope.clone())
+                    .chain(
+                        StatusFilter::ALL
+                            .into_iter()
+                            .map(|s| scope.with_status(Some(s))),
+                    )
+                    .collect();
+                let requests = variants.iter().map(|v| {
+                    job.client
+                        .calls_window(v, now, 1, 0, &job.signal, job.notify())
+                });
+                let mut totals = Vec::with_capacity(variants.len());
+                for result in join_all(requests).await {
+                    totals.push(result?.pagination.total);
+                }
+                Ok(StatusCounts::from_totals(
+                    totals[0],
+                    [totals[1], totals[2], totals[3]],
+                ))
+            })
+        },
+        LoaderOptions::default(),
+    );
 
-    // The account's trunks, once per connection; an error or 404 falls back to trunks seen.
-    Effect::new(move |_| {
-        let Some(client) = state.client.get() else {
-            return;
-        };
-        let signal = trunk_slot.with_value(RequestSlot::begin);
-        spawn_local(async move {
-            match client.trunks(&signal, &|_| {}).await {
-                Ok(page) => listed_trunks.set(Some(page.trunks)),
-                Err(_) => listed_trunks.set(None),
-            }
-        });
-    });
-    on_cleanup(move || {
-        count_slot.with_value(RequestSlot::cancel);
-        trunk_slot.with_value(RequestSlot::cancel);
-    });
+    // The account's trunks, once per connection; a 404 (an API without the endpoint)
+    // falls back to the trunks seen in calls.
+    let trunks_loader = use_loader(
+        || Some(()),
+        |_, job| {
+            Box::pin(async move {
+                match job.client.trunks(&job.signal, job.notify()).await {
+                    Ok(page) => Ok(Some(page.trunks)),
+                    Err(ApiError::NotFound { .. }) => Ok(None),
+                    Err(e) => Err(e),
+                }
+            })
+        },
+        LoaderOptions::default(),
+    );
 
     // A memo, so the trunk menu is rebuilt only when its choices change, not on every
     // page change.
-    let selected_trunk = Memo::new(move |_| query.with(|q| q.trunk_id.clone()));
+    let selected_trunk = Memo::new(move |_| query.with(|q| q.trunk_id().map(str::to_owned)));
     let trunks = Memo::new(move |_| {
         let selected = selected_trunk.get();
-        listed_trunks.with(|listed| {
+        trunks_loader.with(|l| {
+            let listed: Option<&[Trunk]> = l.data().and_then(Option::as_deref);
             seen_trunks.with(|seen| {
-                trunk_choices(
-                    listed.as_deref(),
-                    seen.iter().map(String::as_str),
-                    selected.as_deref(),
-                )
+                trunk_choices(listed, seen.iter().map(String::as_str), selected.as_deref())
             })
         })
     });
+    // Counts of another scope are not shown while the new ones load ("…" instead).
+    let shown_counts =
+        Signal::derive(move || counts.with(|l| l.data().copied().filter(|_| l.is_current())));
+    let counts_failed = Signal::derive(move || counts.with(|l| l.error().is_some()));
 
-    view! { <FilterBar query=query counts=counts trunks=trunks on_change=on_change /> }
+    view! {
+        <FilterBar query=query counts=shown_counts counts_failed=counts_failed
+            on_retry_counts=move |_| counts.retry()
+            trunks=trunks on_change=on_change />
+    }
 }

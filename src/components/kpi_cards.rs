@@ -2,20 +2,20 @@
 
 use leptos::prelude::*;
 
-use crate::stats::{Analysis, Kpi, KpiDelta, Verdict};
+use crate::stats::{Analysis, Kpi, KpiDeltas, Verdict};
 
-/// Nine cards over `current`; `deltas` (in `Kpi::ALL` order) where a previous period exists.
+/// Nine cards over `current`, each with its change where a previous period exists.
 #[component]
 pub fn KpiCards(
     #[prop(into)] current: Signal<Option<std::sync::Arc<Analysis>>>,
-    #[prop(into)] deltas: Signal<Option<Vec<KpiDelta>>>,
+    #[prop(into)] deltas: Signal<Option<KpiDeltas>>,
     /// The sentence saying how much of the set the figures cover, when incomplete.
     #[prop(into)]
     coverage: Signal<Option<String>>,
 ) -> impl IntoView {
-    let card = move |i: usize, kpi: Kpi| {
+    let card = move |kpi: Kpi| {
         let value = move || kpi.format(current.with(|a| a.as_ref().and_then(|a| kpi.value(a))));
-        let delta = move || deltas.with(|d| d.as_ref().and_then(|d| d.get(i).copied()));
+        let delta = move || deltas.with(|d| d.as_ref().and_then(|d| d.get(kpi).copied()));
         let class = move || match delta().map(|d| d.verdict) {
             Some(Verdict::Better) => "kpi-delta better",
             Some(Verdict::Worse) => "kpi-delta worse",
@@ -36,8 +36,11 @@ pub fn KpiCards(
     };
     view! {
         <section class="kpis" aria-label="Key figures">
-            {Kpi::ALL.into_iter().enumerate().map(|(i, k)| card(i, k)).collect_view()}
+            {Kpi::ALL.into_iter().map(card).collect_view()}
         </section>
         {move || coverage.get().map(|c| view! { <p class="coverage banner banner-warn" role="status">{c}</p> })}
+        {move || current.with(|a| a.as_ref().and_then(|a| a.without_latency_note())).map(|note| view! {
+            <p class="without-latency muted small" role="note">{note}</p>
+        })}
     }
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::api::PageSize;
 use crate::format;
-use crate::pager::{max_window_len, page_count, page_window, PageItem};
+use crate::pager::{self, max_window_len, page_count, page_window, PageItem};
 
 /// Pages shown on each side of the current one.
 const AROUND: u32 = 2;
@@ -34,10 +34,8 @@ pub fn Pager(
     on_size: Callback<PageSize>,
 ) -> impl IntoView {
     let pages = Memo::new(move |_| page_count(total.get(), page_size.get().get()));
-    let range = move || {
-        let offset = u64::from(page.get().saturating_sub(1)) * u64::from(page_size.get().get());
-        format::range_text(offset, shown.get(), total.get())
-    };
+    let range =
+        move || pager::range_text(page.get(), page_size.get().get(), shown.get(), total.get());
     let jump = RwSignal::new(String::new());
     let go = move |p: u32| on_page.run(p.clamp(1, pages.get_untracked()));
     // The row of page numbers is a fixed set of slots, each a button and a gap of which
@@ -67,7 +65,7 @@ pub fn Pager(
     };
     let on_jump = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if let Ok(p) = jump.get_untracked().trim().parse::<u32>() {
+        if let Some(p) = pager::parse_jump(&jump.get_untracked(), pages.get_untracked()) {
             go(p);
         }
         jump.set(String::new());
@@ -94,11 +92,11 @@ pub fn Pager(
                     disabled=move || { page.get() <= 1 } on:click=move |_| go(1)>"«"</button>
                 <button type="button" class="btn btn-icon" aria-label="Previous page"
                     disabled=move || { page.get() <= 1 }
-                    on:click=move |_| go(page.get_untracked().saturating_sub(1))>"‹"</button>
+                    on:click=move |_| go(pager::previous(page.get_untracked()))>"‹"</button>
                 {(0..WINDOW_SLOTS).map(page_slot).collect_view()}
                 <button type="button" class="btn btn-icon" aria-label="Next page"
                     disabled=move || { page.get() >= pages.get() }
-                    on:click=move |_| go(page.get_untracked() + 1)>"›"</button>
+                    on:click=move |_| go(pager::next(page.get_untracked(), pages.get_untracked()))>"›"</button>
                 <button type="button" class="btn btn-icon" aria-label="Last page"
                     disabled=move || { page.get() >= pages.get() }
                     on:click=move |_| go(pages.get_untracked())>"»"</button>

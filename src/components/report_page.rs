@@ -1,101 +1,69 @@
 //! The daily report (the vendor's third job) for a chosen day, ready to print.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use leptos_router::hooks::use_location;
+use leptos_router::hooks::use_navigate;
 
-use crate::api::{ApiError, CallQuery, DateRange};
-use crate::app::AppState;
-use crate::client::RequestSlot;
-use crate::components::ErrorBanner;
+use crate::api::{CallQuery, DateRange};
+use crate::components::LoadBanners;
 use crate::format;
 use crate::gather::{GatherOptions, Progress};
 use crate::gatherer::{gather, Listeners, PageCache};
+use crate::loader::{use_loader, LoaderOptions};
+use crate::navigation;
 use crate::stats::Report;
-
-#[derive(Clone, PartialEq)]
-enum ReportState {
-    Loading(Progress),
-    Ready(Report, Progress),
-    Failed(ApiError),
-}
+use crate::url_state::use_report_query;
+use crate::view_clock;
 
 /// `report?day=YYYY-MM-DD[&tz=utc]`.
 #[component]
 pub fn ReportPage() -> impl IntoView {
-    let state = expect_context::<AppState>();
     let cache = use_context::<StoredValue<PageCache, LocalStorage>>()
         .unwrap_or_else(|| StoredValue::new_local(PageCache::default()));
-    let location = use_location();
-    let query = Memo::new(move |_| CallQuery::from_url_query(&location.search.get()));
-    let today = move || format::instant_with(chrono::Utc::now(), query.with(|q| q.tz), "%Y-%m-%d");
-    let day = Memo::new(move |_| {
-        location
-            .query
-            .with(|q| q.get("day"))
-            .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
-    });
-    let report = RwSignal::new(ReportState::Loading(Progress::default()));
-    let retry = RwSignal::new(0u32);
-    let slot = StoredValue::new_local(RequestSlot::default());
-    let navigate = leptos_router::hooks::use_navigate();
+    let query = use_report_query();
+    // "Today" is read once per view of the page, like every view's clock.
+    let opened = view_clock::now();
+    let day = Memo::new(move |_| query.with(|q| q.day_or_today(opened)));
+    let tz = Memo::new(move |_| query.with(|q| q.tz));
+    let navigate = use_navigate();
 
-    Effect::new(move |_| {
-        retry.track();
-        let tz = query.with(|q| q.tz);
-        let day = day
-            .get()
-            .or_else(|| chrono::NaiveDate::parse_from_str(&today(), "%Y-%m-%d").ok());
-        let (Some(client), Some(day)) = (state.client.get(), day) else {
-            return;
-        };
-        let Some((start, end)) = format::day_bounds(day, tz) else {
-            return;
-        };
-        let q = CallQuery {
-            range: DateRange::Custom {
-                start: Some(start),
-                end: Some(end),
-            },
-            ..CallQuery::new()
-        };
-        let signal = slot.with_value(RequestSlot::begin);
-        let cache = cache.get_value();
-        report.set(ReportState::Loading(Progress::default()));
-        spawn_local(async move {
-            let now = chrono::Utc::now();
-            let opts = GatherOptions {
-                cap: u64::MAX,
-                ..GatherOptions::default()
-            };
-            let progress = move |p: Progress| report.set(ReportState::Loading(p));
-            let listen = Listeners {
-                progress: &progress,
-                ..Listeners::QUIET
-            };
-            match gather(&client, &q, now, opts, &cache, &signal, &listen).await {
-                Ok(g) => report.set(ReportState::Ready(Report::from_calls(&g.calls), g.progress)),
-                Err(ApiError::Aborted) => {}
-                Err(e) => report.set(ReportState::Failed(e)),
-            }
-        });
-    });
-    on_cleanup(move || slot.with_value(RequestSlot::cancel));
+    let report = use_loader(
+        move || Some((day.get(), tz.get())),
+        move |(day, tz), job| {
+            let bounds = format::day_bounds(*day, *tz);
+            let cache = cache.get_value();
+            Box::pin(async move {
+                let (start, end) = bounds.ok_or_else(|| crate::api::ApiError::BadRequest {
+                    status: 400,
+                    code: "INVALID_DAY".to_owned(),
+                    message: "that day does not exist in this time zone".to_owned(),
+                })?;
+                let q = CallQuery::new().with_range(DateRange::Custom {
+                    start: Some(start),
+                    end: Some(end),
+                });
+                let opts = GatherOptions {
+                    cap: u64::MAX,
+                    ..GatherOptions::default()
+                };
+                let listen = Listeners {
+                    progress: job.progress(),
+                    notify: job.notify(),
+                    ..Listeners::QUIET
+                };
+                let g = gather(&job.client, &q, end, opts, &cache, &job.signal, &listen).await?;
+                Ok((Report::from_calls(&g.calls), g.progress))
+            })
+        },
+        LoaderOptions::default(),
+    );
 
-    let day_text = move || {
-        day.get()
-            .map(|d| d.format("%Y-%m-%d").to_string())
-            .unwrap_or_else(today)
-    };
+    let day_text = move || day.get().format("%Y-%m-%d").to_string();
     let choose_day = move |ev: leptos::ev::Event| {
-        let value = event_target_value(&ev);
-        let mut params = query.get_untracked().to_url_query();
-        if !params.is_empty() {
-            params.insert(0, '&');
-        }
-        let path = location.pathname.get_untracked();
+        let next = query
+            .get_untracked()
+            .with_day_text(&event_target_value(&ev));
         navigate(
-            &format!("{path}?day={value}{params}"),
+            &navigation::resolve(&next.href()),
             leptos_router::NavigateOptions {
                 resolve: false,
                 ..Default::default()
@@ -114,22 +82,23 @@ pub fn ReportPage() -> impl IntoView {
                 <h1 id="report-title">{move || format!(
                     "Daily report for {} ({})",
                     day_text(),
-                    format::zone_label(query.with(|q| q.tz)),
+                    format::zone_label(tz.get()),
                 )}</h1>
                 <div class="report-controls">
                     <label class="field">
-                        <span>{move || format!("Day ({})", format::zone_label(query.with(|q| q.tz)))}</span>
+                        <span>{move || format!("Day ({})", format::zone_label(tz.get()))}</span>
                         <input type="date" id="report-day" prop:value=day_text on:change=choose_day />
                     </label>
                     <button type="button" class="btn" on:click=print>"Print"</button>
                 </div>
             </header>
-            {move || match report.get() {
-                ReportState::Loading(p) => view! {
-                    <p class="muted" role="status">{format!("Gathering {}…", p.text())}</p>
-                }.into_any(),
-                ReportState::Failed(e) => view! { <ErrorBanner error=e on_retry=move |_| retry.update(|n| *n += 1) /> }.into_any(),
-                ReportState::Ready(r, p) => view! {
+            <LoadBanners status=report.status() on_retry=move |_| report.retry() />
+            {move || report.with(|l| match (l.is_running(), l.data()) {
+                (true, _) => {
+                    let p: Progress = l.progress().unwrap_or_default();
+                    view! { <p class="muted" role="status">{format!("Gathering {}…", p.text())}</p> }.into_any()
+                }
+                (false, Some((r, p))) => view! {
                     <dl class="report-lines">
                         {r.rows().into_iter().map(|[k, v]| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
                     </dl>
@@ -138,7 +107,8 @@ pub fn ReportPage() -> impl IntoView {
                         p.text()
                     )}</p>
                 }.into_any(),
-            }}
+                (false, None) => ().into_any(),
+            })}
         </section>
     }
 }

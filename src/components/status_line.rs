@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 
 use crate::api::CallQuery;
-use crate::components::ViewClock;
 use crate::format;
+use crate::view_clock::ViewClock;
 
 /// How long a load runs before it is shown: most page changes end sooner, and then
 /// nothing flashes and the browser paints no extra frame while the request is out.
@@ -45,8 +45,8 @@ pub fn StatusLine(query: Memo<CallQuery>, clock: ViewClock, busy: Signal<bool>) 
             <span class="as-of muted">
                 {move || format!(
                     "As of {} {}",
-                    format::instant_with(clock.now.get(), query.with(|q| q.tz), "%H:%M:%S"),
-                    format::zone_label(query.with(|q| q.tz)),
+                    format::instant_with(clock.now.get(), query.with(CallQuery::tz), "%H:%M:%S"),
+                    format::zone_label(query.with(CallQuery::tz)),
                 )}
             </span>
             <button type="button" class="btn btn-ghost" on:click=move |_| clock.refresh()>

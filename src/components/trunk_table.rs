@@ -4,11 +4,7 @@
 use leptos::prelude::*;
 
 use crate::format;
-use crate::stats::{sort_trunks, Segment, SortDir, TrunkColumn, TrunkRow, WORST_FIRST};
-
-fn ms(v: Option<f64>) -> String {
-    v.map(format::millis).unwrap_or_else(|| "–".to_owned())
-}
+use crate::stats::{sort_trunks, Segment, TrunkColumn, TrunkRow, WORST_FIRST};
 
 /// Rows per trunk with p50/p95 per segment.
 #[component]
@@ -19,8 +15,7 @@ pub fn TrunkTable(
     let sort = RwSignal::new(WORST_FIRST);
     let sorted = Memo::new(move |_| {
         let mut r = rows.get();
-        let (column, dir) = sort.get();
-        sort_trunks(&mut r, column, dir);
+        sort_trunks(&mut r, sort.get());
         r
     });
     let columns: Vec<(TrunkColumn, String)> = [
@@ -37,22 +32,9 @@ pub fn TrunkTable(
     }))
     .collect();
     let header = move |(column, label): (TrunkColumn, String)| {
-        let aria = move || match sort.get() {
-            (c, SortDir::Asc) if c == column => "ascending",
-            (c, SortDir::Desc) if c == column => "descending",
-            _ => "none",
-        };
         view! {
-            <th scope="col" aria-sort=aria class:num=column != TrunkColumn::Trunk>
-                <button type="button" class="th-sort" on:click=move |_| sort.update(|s| {
-                    *s = if s.0 == column {
-                        (column, if s.1 == SortDir::Desc { SortDir::Asc } else { SortDir::Desc })
-                    } else if column == TrunkColumn::Trunk {
-                        (column, SortDir::Asc)
-                    } else {
-                        (column, SortDir::Desc)
-                    };
-                })>{label}</button>
+            <th scope="col" aria-sort=move || sort.get().aria(column) class:num=column != TrunkColumn::Trunk>
+                <button type="button" class="th-sort" on:click=move |_| sort.update(|s| *s = s.toggled(column))>{label}</button>
             </th>
         }
     };
@@ -74,10 +56,10 @@ pub fn TrunkTable(
                                     on:keydown=move |ev| if ev.key() == "Enter" { on_trunk.run(pick_key.clone()) }>
                                     <td class="mono">{id}</td>
                                     <td class="num">{format::thousands(r.calls)}</td>
-                                    <td class="num">{r.failure_share().map(format::percent).unwrap_or_else(|| "–".to_owned())}</td>
+                                    <td class="num">{format::percent_or_unknown(r.failure_share())}</td>
                                     {Segment::ALL.into_iter().map(|s| view! {
-                                        <td class="num">{ms(*r.p50.get(s))}</td>
-                                        <td class="num">{ms(*r.p95.get(s))}</td>
+                                        <td class="num">{format::millis_or_unknown(*r.p50.get(s))}</td>
+                                        <td class="num">{format::millis_or_unknown(*r.p95.get(s))}</td>
                                     }).collect_view()}
                                 </tr>
                             }

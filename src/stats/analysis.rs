@@ -1,7 +1,6 @@
 //! [`Analysis::compute`]: every statistic the dashboard shows, in one pass plus a few selections.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use rustc_hash::FxHashMap;
 
 use chrono::{DateTime, Utc};
 
@@ -77,9 +76,25 @@ pub struct Analysis {
     pub buckets: TimeBuckets,
     /// Distribution of total latency over the latency calls.
     pub distribution: Distribution,
+    /// Calls of a latency status that lack one or more latency parts: left out of
+    /// every latency figure, and said so on the page.
+    pub without_latency: u64,
 }
 
 impl Analysis {
+    /// The sentence the view shows when some answered calls came without latency
+    /// figures; `None` when every one had them.
+    pub fn without_latency_note(&self) -> Option<String> {
+        (self.without_latency > 0).then(|| {
+            let n = self.without_latency;
+            format!(
+                "{} without latency figures from the API {} left out of every latency figure.",
+                crate::format::calls(n),
+                if n == 1 { "is" } else { "are" }
+            )
+        })
+    }
+
     /// Computes every statistic over `calls`.
     ///
     /// Cost: one pass over the calls, one sort per segment of the latency values (for
@@ -87,7 +102,9 @@ impl Analysis {
     /// counting sort into groups followed by selection within each group.
     pub fn compute(calls: &[Call], opts: &AnalysisOptions) -> Analysis {
         let mut report = Report::default();
-        let mut trunk_index: HashMap<&str, u32, BuildHasherDefault<FxHasher>> = HashMap::default();
+        // FxHash: trunk ids are short, and SipHash's DoS resistance is not needed to
+        // group at most a few hundred ids in the browser.
+        let mut trunk_index: FxHashMap<&str, u32> = FxHashMap::default();
         let mut trunk_ids: Vec<&str> = Vec::new();
         let n = calls.len();
         // Later passes read these compact copies, not the calls: a call is ~170 bytes,
@@ -99,6 +116,7 @@ impl Analysis {
         let mut latency_idx = vec![0u32; n];
         let mut values: PerSegment<Vec<u32>> = PerSegment::from_fn(|_| vec![0u32; n]);
         let mut latency_n = 0;
+        let mut without_latency = 0u64;
         let mut last_trunk: Option<(&str, u32)> = None;
         {
             let (lat_idx, carrier, ai, gateway, total) = (
@@ -132,12 +150,23 @@ impl Analysis {
                 };
                 *second_slot = call.start_time.timestamp();
                 if opts.latency_calls.includes(&call.status) {
-                    lat_idx[latency_n] = i as u32;
-                    carrier[latency_n] = call.carrier_lag_ms;
-                    ai[latency_n] = call.ai_latency_ms;
-                    gateway[latency_n] = call.gateway_processing_ms;
-                    total[latency_n] = call.total_latency_ms();
-                    latency_n += 1;
+                    // Unknown is not zero: a call missing any part is left out of
+                    // every latency figure, and counted.
+                    if let (Some(c), Some(a), Some(g), Some(t)) = (
+                        call.carrier_lag_ms,
+                        call.ai_latency_ms,
+                        call.gateway_processing_ms,
+                        call.total_latency_ms(),
+                    ) {
+                        lat_idx[latency_n] = i as u32;
+                        carrier[latency_n] = c;
+                        ai[latency_n] = a;
+                        gateway[latency_n] = g;
+                        total[latency_n] = t;
+                        latency_n += 1;
+                    } else {
+                        without_latency += 1;
+                    }
                 }
             }
         }
@@ -161,6 +190,7 @@ impl Analysis {
             trunks,
             buckets,
             distribution,
+            without_latency,
         }
     }
 }
@@ -307,7 +337,7 @@ fn trunk_rows(
         row.p50 = g.p50;
         row.p95 = g.p95;
     }
-    sort_trunks(&mut rows, WORST_FIRST.0, WORST_FIRST.1);
+    sort_trunks(&mut rows, WORST_FIRST);
     rows
 }
 
@@ -361,40 +391,4 @@ fn time_buckets(
         bucket.p95 = g.p95;
     }
     TimeBuckets { width, buckets }
-}
-
-/// Firefox's hash (FxHash): trunk ids are short and trusted enough; SipHash's DoS
-/// resistance is not needed to group at most a few hundred ids in the browser.
-#[derive(Default)]
-struct FxHasher(u64);
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u8(&mut self, b: u8) {
-        self.add(u64::from(b));
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }

@@ -101,7 +101,7 @@ impl Kpi {
     /// A value as the card shows it: `1,523`, `85.1%`, `12.3 h`, `215 ms`, or `–`.
     pub fn format(self, value: Option<f64>) -> String {
         let Some(v) = value else {
-            return "–".to_owned();
+            return format::UNKNOWN.to_owned();
         };
         match self {
             Kpi::TotalCalls => format::thousands(v.max(0.0).round() as u64),
@@ -145,48 +145,79 @@ pub struct KpiDelta {
 }
 
 impl KpiDelta {
-    /// The change of one KPI between two values.
+    /// The change of one KPI between two values. The verdict follows the change as the
+    /// card shows it (to a tenth of a percent or point): a change that rounds to zero
+    /// is `Unchanged`, never coloured better or worse.
     pub fn between(kpi: Kpi, current: Option<f64>, previous: Option<f64>) -> Self {
         let absolute = current.zip(previous).map(|(c, p)| c - p);
         let relative = current
             .zip(previous)
             .and_then(|(c, p)| (p != 0.0).then(|| (c - p) / p.abs()));
-        let verdict = match absolute {
-            None => Verdict::Unknown,
-            Some(0.0) => Verdict::Unchanged,
-            Some(d) => match kpi.better() {
+        let mut delta = KpiDelta {
+            kpi,
+            current,
+            previous,
+            absolute,
+            relative,
+            verdict: Verdict::Unknown,
+        };
+        delta.verdict = match (absolute, delta.shown_change()) {
+            (None, _) => Verdict::Unknown,
+            (Some(_), Some(0.0)) | (Some(0.0), _) => Verdict::Unchanged,
+            (Some(d), _) => match kpi.better() {
                 Better::Neither => Verdict::Neutral,
                 Better::Higher if d > 0.0 => Verdict::Better,
                 Better::Lower if d < 0.0 => Verdict::Better,
                 _ => Verdict::Worse,
             },
         };
-        KpiDelta {
-            kpi,
-            current,
-            previous,
-            absolute,
-            relative,
-            verdict,
-        }
+        delta
     }
 
-    /// The change as a card shows it: `+2.3 pp` for shares, `+12.0%` otherwise, `–` if unknown.
+    /// The change in the unit the card shows (percentage points for shares, percent
+    /// otherwise), rounded to the tenth it shows; `None` when unknown.
+    fn shown_change(&self) -> Option<f64> {
+        let change = if self.kpi.is_share() {
+            self.absolute
+        } else {
+            self.relative
+        }?;
+        Some(format::round_tenths(change * 100.0))
+    }
+
+    /// The change as a card shows it: `+2.3 pp` for shares, `+12.0%` otherwise, `0.0%`
+    /// for a change that rounds to zero, `–` if unknown.
     pub fn change_text(&self) -> String {
-        if self.kpi.is_share() {
-            return self
-                .absolute
-                .map_or("–".to_owned(), |d| format!("{:+.1} pp", d * 100.0));
-        }
-        self.relative
-            .map_or("–".to_owned(), |r| format!("{:+.1}%", r * 100.0))
+        let unit = if self.kpi.is_share() { " pp" } else { "%" };
+        self.shown_change().map_or_else(
+            || format::UNKNOWN.to_owned(),
+            |c| format::signed_tenths(c, unit),
+        )
     }
 }
 
-/// Every KPI of `current` against `previous`, in [`Kpi::ALL`] order.
-pub fn compare(current: &Analysis, previous: &Analysis) -> Vec<KpiDelta> {
-    Kpi::ALL
-        .into_iter()
-        .map(|k| KpiDelta::between(k, k.value(current), k.value(previous)))
-        .collect()
+/// Every KPI's change, looked up by [`Kpi`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct KpiDeltas(Vec<KpiDelta>);
+
+impl KpiDeltas {
+    /// The change of `kpi`, if compared.
+    pub fn get(&self, kpi: Kpi) -> Option<&KpiDelta> {
+        self.0.iter().find(|d| d.kpi == kpi)
+    }
+
+    /// All changes, in [`Kpi::ALL`] order.
+    pub fn iter(&self) -> impl Iterator<Item = &KpiDelta> {
+        self.0.iter()
+    }
+}
+
+/// Every KPI of `current` against `previous`.
+pub fn compare(current: &Analysis, previous: &Analysis) -> KpiDeltas {
+    KpiDeltas(
+        Kpi::ALL
+            .into_iter()
+            .map(|k| KpiDelta::between(k, k.value(current), k.value(previous)))
+            .collect(),
+    )
 }

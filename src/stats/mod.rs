@@ -49,11 +49,11 @@ mod trunk_row;
 
 pub use analysis::{Analysis, AnalysisOptions, LatencyCalls, DEFAULT_TOTAL_SLO_MS};
 pub use distribution::{CdfPoint, Distribution, Histogram, MAX_BINS};
-pub use kpi::{compare, Better, Kpi, KpiDelta, Verdict};
+pub use kpi::{compare, Better, Kpi, KpiDelta, KpiDeltas, Verdict};
 pub use latency_summary::LatencySummary;
 pub use percentile::percentile_sorted;
 pub use report::Report;
 pub use segment::{PerSegment, Segment};
 pub use status_counts::{StatusCounts, StatusKind};
 pub use time_buckets::{BucketWidth, TimeBucket, TimeBuckets, MAX_BUCKETS};
-pub use trunk_row::{sort_trunks, SortDir, TrunkColumn, TrunkRow, WORST_FIRST};
+pub use trunk_row::{sort_trunks, TrunkColumn, TrunkRow, TrunkSort, WORST_FIRST};

@@ -9,7 +9,8 @@ use crate::format;
 ///
 /// Every figure is over *all* calls given, whatever their status: shares are of the
 /// total, talk time sums `duration_seconds` of every call, and the average AI latency is
-/// `sum(ai_latency_ms) / total_calls` (failed calls included, as the vendor does). Where
+/// `sum(ai_latency_ms) / total_calls` (failed calls included, as the vendor does; a call
+/// whose AI latency is unknown is left out of both sums). Where
 /// the vendor's script prints `0` or divides by zero for an empty day, these return `None`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Report {
@@ -17,8 +18,10 @@ pub struct Report {
     pub counts: StatusCounts,
     /// Sum of `duration_seconds` over all calls.
     pub total_duration_seconds: u64,
-    /// Sum of `ai_latency_ms` over all calls.
+    /// Sum of `ai_latency_ms` over the calls where it is known.
     pub ai_latency_sum_ms: u64,
+    /// Calls whose `ai_latency_ms` is known (all of them, with the vendor's data).
+    pub ai_latency_known: u64,
 }
 
 impl Report {
@@ -37,7 +40,10 @@ impl Report {
         self.total_duration_seconds = self
             .total_duration_seconds
             .saturating_add(call.duration_seconds);
-        self.ai_latency_sum_ms += u64::from(call.ai_latency_ms);
+        if let Some(ai) = call.ai_latency_ms {
+            self.ai_latency_sum_ms += u64::from(ai);
+            self.ai_latency_known += 1;
+        }
     }
 
     /// All calls (the vendor's `total_calls`).
@@ -55,9 +61,12 @@ impl Report {
         self.total_duration_seconds as f64 / 3600.0
     }
 
-    /// `sum(ai_latency_ms) / total_calls` in ms; `None` for an empty set.
+    /// `sum(ai_latency_ms) / total_calls` in ms, over the calls whose AI latency is
+    /// known (with the vendor's data, every call, so this is the vendor's figure); a
+    /// call that does not say is left out of both sums, never counted as 0 ms. `None`
+    /// when no call says.
     pub fn avg_ai_latency_ms(&self) -> Option<f64> {
-        let n = self.total_calls();
+        let n = self.ai_latency_known;
         (n > 0).then(|| self.ai_latency_sum_ms as f64 / n as f64)
     }
 
@@ -66,7 +75,7 @@ impl Report {
     /// `Other` appears only when some status was unknown.
     pub fn rows(&self) -> Vec<[String; 2]> {
         let count_row = |kind: StatusKind| {
-            let share = self.share(kind).map_or("–".to_owned(), format::percent);
+            let share = format::percent_or_unknown(self.share(kind));
             [
                 kind.label().to_owned(),
                 format!("{} ({share})", format::thousands(self.counts.get(kind))),
@@ -90,8 +99,7 @@ impl Report {
         ]);
         rows.push([
             "Avg AI latency".to_owned(),
-            self.avg_ai_latency_ms()
-                .map_or("–".to_owned(), format::millis),
+            format::millis_or_unknown(self.avg_ai_latency_ms()),
         ]);
         rows
     }

@@ -37,8 +37,8 @@ impl Segment {
         }
     }
 
-    /// This segment's latency of one call, in milliseconds.
-    pub fn of(self, call: &Call) -> u32 {
+    /// This segment's latency of one call, in milliseconds; `None` when unknown.
+    pub fn of(self, call: &Call) -> Option<u32> {
         match self {
             Segment::Carrier => call.carrier_lag_ms,
             Segment::Ai => call.ai_latency_ms,

@@ -59,6 +59,29 @@ pub struct StatusCounts {
 }
 
 impl StatusCounts {
+    /// Counts from the API's totals: all calls, and the calls of each of the contract's
+    /// statuses (connected, failed, disconnected); whatever the three leave of the
+    /// whole is calls of statuses this version does not know.
+    pub fn from_totals(all: u64, [connected, failed, disconnected]: [u64; 3]) -> Self {
+        StatusCounts {
+            connected,
+            disconnected,
+            failed,
+            other: all.saturating_sub(connected + failed + disconnected),
+        }
+    }
+
+    /// The count of a status filter's calls.
+    pub fn of_filter(&self, filter: Option<crate::api::StatusFilter>) -> u64 {
+        use crate::api::StatusFilter;
+        match filter {
+            None => self.total(),
+            Some(StatusFilter::Connected) => self.connected,
+            Some(StatusFilter::Failed) => self.failed,
+            Some(StatusFilter::Disconnected) => self.disconnected,
+        }
+    }
+
     /// Counts one call of this kind.
     pub fn add(&mut self, kind: StatusKind) {
         *self.get_mut(kind) += 1;

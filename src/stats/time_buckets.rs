@@ -138,6 +138,13 @@ impl TimeBuckets {
         Some(b.start + chrono::Duration::seconds(self.width.seconds()))
     }
 
+    /// The first and last second of bucket `i`, both inclusive, as a date filter takes
+    /// them (a click on a bucket narrows the view to it).
+    pub fn bounds(&self, i: usize) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+        let start = self.buckets.get(i)?.start;
+        Some((start, self.bucket_end(i)? - chrono::Duration::seconds(1)))
+    }
+
     /// The span covered: start of the first bucket to end of the last.
     pub fn span(&self) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
         let first = self.buckets.first()?.start;

@@ -1,8 +1,7 @@
 //! [`TrunkRow`]: one trunk's calls, failure share and segment latencies, and how to sort them.
 
-use std::cmp::Ordering;
-
 use super::{PerSegment, Segment};
+use crate::sort::{missing_last, Sort, SortDir, SortKey};
 
 /// One trunk in the per-trunk comparison.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -47,48 +46,36 @@ pub enum TrunkColumn {
     P95(Segment),
 }
 
-/// Sort direction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum SortDir {
-    /// Smallest first.
-    Asc,
-    /// Largest first.
-    #[default]
-    Desc,
+impl SortKey for TrunkColumn {
+    fn first_dir(self) -> SortDir {
+        match self {
+            TrunkColumn::Trunk => SortDir::Asc,
+            _ => SortDir::Desc,
+        }
+    }
 }
 
+/// How the per-trunk table is sorted.
+pub type TrunkSort = Sort<TrunkColumn>;
+
 /// The default order: worst first, by p95 of total latency, largest first.
-pub const WORST_FIRST: (TrunkColumn, SortDir) = (TrunkColumn::P95(Segment::Total), SortDir::Desc);
+pub const WORST_FIRST: TrunkSort = Sort {
+    column: TrunkColumn::P95(Segment::Total),
+    dir: SortDir::Desc,
+};
 
 /// Sorts rows by a column; missing values go last in either direction and ties go by trunk id.
-pub fn sort_trunks(rows: &mut [TrunkRow], column: TrunkColumn, dir: SortDir) {
+pub fn sort_trunks(rows: &mut [TrunkRow], sort: TrunkSort) {
+    let dir = sort.dir;
     rows.sort_by(|a, b| {
-        let by_column = match column {
-            TrunkColumn::Trunk => directed(a.trunk_id.cmp(&b.trunk_id), dir),
-            TrunkColumn::Calls => directed(a.calls.cmp(&b.calls), dir),
-            TrunkColumn::FailureShare => {
-                cmp_missing_last(a.failure_share(), b.failure_share(), dir)
-            }
-            TrunkColumn::Mean(s) => cmp_missing_last(*a.mean.get(s), *b.mean.get(s), dir),
-            TrunkColumn::P50(s) => cmp_missing_last(*a.p50.get(s), *b.p50.get(s), dir),
-            TrunkColumn::P95(s) => cmp_missing_last(*a.p95.get(s), *b.p95.get(s), dir),
+        let by_column = match sort.column {
+            TrunkColumn::Trunk => dir.apply(a.trunk_id.cmp(&b.trunk_id)),
+            TrunkColumn::Calls => dir.apply(a.calls.cmp(&b.calls)),
+            TrunkColumn::FailureShare => missing_last(a.failure_share(), b.failure_share(), dir),
+            TrunkColumn::Mean(s) => missing_last(*a.mean.get(s), *b.mean.get(s), dir),
+            TrunkColumn::P50(s) => missing_last(*a.p50.get(s), *b.p50.get(s), dir),
+            TrunkColumn::P95(s) => missing_last(*a.p95.get(s), *b.p95.get(s), dir),
         };
         by_column.then_with(|| a.trunk_id.cmp(&b.trunk_id))
     });
-}
-
-fn directed(o: Ordering, dir: SortDir) -> Ordering {
-    match dir {
-        SortDir::Asc => o,
-        SortDir::Desc => o.reverse(),
-    }
-}
-
-fn cmp_missing_last(a: Option<f64>, b: Option<f64>, dir: SortDir) -> Ordering {
-    match (a, b) {
-        (Some(x), Some(y)) => directed(x.total_cmp(&y), dir),
-        (Some(_), None) => Ordering::Less,
-        (None, Some(_)) => Ordering::Greater,
-        (None, None) => Ordering::Equal,
-    }
 }

@@ -1,9 +1,16 @@
-//! [`ViewClock`]: the moment a view's relative ranges are measured from.
+//! The one clock: [`now`] is the only place the browser layer reads the time, and
+//! [`ViewClock`] the moment a view's relative ranges are measured from.
 
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 use crate::api::CallQuery;
+
+/// The current instant. Components never read the wall clock themselves: a view's
+/// "now" is its [`ViewClock`], so every figure of a view is as of one moment.
+pub fn now() -> DateTime<Utc> {
+    Utc::now()
+}
 
 /// "Now" for a view: fixed when the filters change or the user refreshes, so paging
 /// through "last 24 h" neither skips nor repeats calls as time passes.
@@ -19,12 +26,12 @@ impl ViewClock {
     /// A clock that moves when `query`'s filters change or [`ViewClock::refresh`] is called.
     pub fn new(query: Memo<CallQuery>) -> Self {
         let reload = RwSignal::new(0u32);
-        let filters = Memo::new(move |_| query.with(|q| (q.status, q.trunk_id.clone(), q.range)));
+        let filters = Memo::new(move |_| query.with(|q| q.filters().clone()));
         let now = Memo::new(move |_| {
             // Read the memo (a tracked-only memo is never evaluated, so never changes).
             filters.with(|_| ());
             reload.track();
-            Utc::now()
+            self::now()
         });
         ViewClock { now, reload }
     }
