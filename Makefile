@@ -15,8 +15,8 @@ BINARYEN_VERSION := 132
 SERVER         := target/server/dashboard-server
 PORT           ?= 8080
 
-.PHONY: help tools demo build build-site build-server api test test-native test-browser \
-        test-e2e lint bench bench-floor bench-server soak clean
+.PHONY: help tools demo build build-site build-site-calls build-server api test test-native \
+        test-browser test-e2e lint bench bench-floor bench-server soak clean
 
 help:
 	@echo "make demo          build and serve the dashboard on the local API at http://127.0.0.1:$(PORT)"
@@ -45,12 +45,20 @@ tools:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
 	  echo "== installing chromium and chromedriver from apt"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; fi
+	@if [ ! -x /usr/sbin/nginx ] || [ ! -e /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ]; then \
+	  echo "== installing nginx and its brotli_static module from apt (the static-hosting e2e tests)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx libnginx-mod-http-brotli-static; fi
 
 # ---- build -------------------------------------------------------------------
 build: build-site build-server
 
+# Release builds also write 404.html and the .br/.gz siblings (tools/post_build.sh).
 build-site: tools
 	trunk build --release
+
+# The same site for a sub-path, as the static-hosting e2e tests serve it under /calls/.
+build-site-calls: tools
+	trunk build --release --public-url /calls/ --dist dist-calls
 
 build-server:
 	cargo build --profile server -p dashboard-server
@@ -82,10 +90,10 @@ test-browser: tools
 # Playwright drives the release build in Debian's Chromium; it never downloads a browser.
 E2E_NPM = if [ ! -d end2end/node_modules ]; then (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund); fi
 
-test-e2e: build-site
+test-e2e: build-site build-site-calls
 	cargo build -p dashboard-server
 	@$(E2E_NPM)
-	cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 DASHBOARD_SERVER=target/debug/dashboard-server DIST=dist npx playwright test
+	cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 DASHBOARD_SERVER=target/debug/dashboard-server DIST=dist DIST_CALLS=dist-calls npx playwright test
 
 soak: tools
 	cargo build -p dashboard-server
@@ -101,10 +109,12 @@ bench: build-site build-server bench-floor
 # print how much of the transfer budget the framework alone takes (end2end/bench/floor).
 bench-floor: tools
 	cd end2end/bench/floor && CARGO_TARGET_DIR=$(CURDIR)/target trunk build --release
+	node tools/precompress.mjs end2end/bench/floor/dist >/dev/null
+
 
 bench-server:
 	server/bench/bench.sh
 
 clean:
 	cargo clean
-	rm -rf dist
+	rm -rf dist dist-calls
