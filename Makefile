@@ -12,6 +12,7 @@ export PATH    := $(CARGO_BIN):$(PATH)
 TRUNK_VERSION  := 0.21.14
 WASM_BINDGEN_VERSION := 0.2.130
 BINARYEN_VERSION := 132
+GECKODRIVER_VERSION := 0.37.1
 SERVER         := target/server/dashboard-server
 PORT           ?= 8080
 
@@ -20,7 +21,7 @@ PORT           ?= 8080
 
 help:
 	@echo "make demo          build and serve the dashboard on the local API at http://127.0.0.1:$(PORT)"
-	@echo "make test          every test: lint, native, browser (headless Chromium), end-to-end"
+	@echo "make test          every test: lint, native, browser (headless Chromium and Firefox), end-to-end"
 	@echo "make api           the local API on :8081, key added server-side (for trunk serve)"
 	@echo "make bench         browser benchmark against a plain-JS + uPlot baseline"
 	@echo "make bench-server  load benchmark of the local API on 1,000,000 calls"
@@ -48,6 +49,12 @@ tools:
 	@if [ ! -x /usr/sbin/nginx ] || [ ! -e /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ]; then \
 	  echo "== installing nginx and its brotli_static module from apt (the static-hosting e2e tests)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx libnginx-mod-http-brotli-static; fi
+	@if [ ! -x /usr/bin/firefox-esr ]; then \
+	  echo "== installing firefox-esr from apt (the browser tests' second engine)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr; fi
+	@if [ "$$(geckodriver --version 2>/dev/null | awk 'NR==1{print $$2}')" != "$(GECKODRIVER_VERSION)" ]; then \
+	  echo "== installing geckodriver $(GECKODRIVER_VERSION) (~4 min)"; \
+	  cargo install --force geckodriver@$(GECKODRIVER_VERSION); fi
 
 # ---- build -------------------------------------------------------------------
 build: build-site build-server
