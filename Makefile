@@ -17,7 +17,7 @@ SERVER         := target/server/dashboard-server
 PORT           ?= 8080
 
 .PHONY: help tools demo build build-site build-site-calls build-server api test test-native \
-        test-browser test-e2e lint bench bench-floor bench-server soak clean
+        test-browser test-e2e lint bench bench-floor bench-server lighthouse soak clean
 
 help:
 	@echo "make demo          build and serve the dashboard on the local API at http://127.0.0.1:$(PORT)"
@@ -25,6 +25,7 @@ help:
 	@echo "make api           the local API on :8081, key added server-side (for trunk serve)"
 	@echo "make bench         browser benchmark against a plain-JS + uPlot baseline"
 	@echo "make bench-server  load benchmark of the local API on 1,000,000 calls"
+	@echo "make lighthouse    Lighthouse scores, LCP, TBT and transfer per route, beside the floor app"
 	@echo "make soak          the race test with 2,000 random sequences"
 
 # ---- tools -------------------------------------------------------------------
@@ -116,8 +117,13 @@ bench: build-site build-server bench-floor
 # print how much of the transfer budget the framework alone takes (end2end/bench/floor).
 bench-floor: tools
 	cd end2end/bench/floor && CARGO_TARGET_DIR=$(CURDIR)/target trunk build --release
-	node tools/precompress.mjs end2end/bench/floor/dist >/dev/null
 
+# Lighthouse 12.2.3 (pinned in tools/lighthouse/package-lock.json, installed there, not
+# globally) on the dashboard and the floor app, mobile and desktop, median of 3 runs.
+# A report, not a test: a missed budget prints MISS; only a Lighthouse that cannot run fails.
+lighthouse: build-site build-server bench-floor
+	@if [ ! -d tools/lighthouse/node_modules ]; then (cd tools/lighthouse && npm ci --no-audit --no-fund); fi
+	node tools/lighthouse/run.mjs
 
 bench-server:
 	server/bench/bench.sh

@@ -7,10 +7,12 @@
 #     link, with the deep link kept in the address bar and no inline script;
 #  3. in release builds only, write the .gz and .br siblings (tools/precompress.mjs);
 #     `trunk serve`'s debug builds skip it (brotli 11 on a debug wasm takes long).
+# The floor app (end2end/bench/floor) runs it too, from its own directory.
 set -eu
 : "${TRUNK_STAGING_DIR:?run me from Trunk}"
-python3 tools/externalize_boot.py
+tools=$(dirname "$0")
+python3 "$tools/externalize_boot.py"
 cp "$TRUNK_STAGING_DIR/index.html" "$TRUNK_STAGING_DIR/404.html"
 if [ "${TRUNK_PROFILE:-}" = release ]; then
-  node tools/precompress.mjs "$TRUNK_STAGING_DIR"
+  node "$tools/precompress.mjs" "$TRUNK_STAGING_DIR"
 fi
