@@ -12,18 +12,20 @@ export PATH    := $(CARGO_BIN):$(PATH)
 TRUNK_VERSION  := 0.21.14
 WASM_BINDGEN_VERSION := 0.2.130
 BINARYEN_VERSION := 132
+GECKODRIVER_VERSION := 0.37.1
 SERVER         := target/server/dashboard-server
 PORT           ?= 8080
 
-.PHONY: help tools demo build build-site build-server api test test-native test-browser \
-        test-e2e lint bench bench-floor bench-server soak clean
+.PHONY: help tools demo build build-site build-site-calls build-server api test test-native \
+        test-browser test-e2e lint bench bench-floor bench-server lighthouse soak clean
 
 help:
 	@echo "make demo          build and serve the dashboard on the local API at http://127.0.0.1:$(PORT)"
-	@echo "make test          every test: lint, native, browser (headless Chromium), end-to-end"
+	@echo "make test          every test: lint, native, browser (headless Chromium and Firefox), end-to-end"
 	@echo "make api           the local API on :8081, key added server-side (for trunk serve)"
 	@echo "make bench         browser benchmark against a plain-JS + uPlot baseline"
 	@echo "make bench-server  load benchmark of the local API on 1,000,000 calls"
+	@echo "make lighthouse    Lighthouse scores, LCP, TBT and transfer per route, beside the floor app"
 	@echo "make soak          the race test with 2,000 random sequences"
 
 # ---- tools -------------------------------------------------------------------
@@ -45,12 +47,26 @@ tools:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
 	  echo "== installing chromium and chromedriver from apt"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; fi
+	@if [ ! -x /usr/sbin/nginx ] || [ ! -e /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ]; then \
+	  echo "== installing nginx and its brotli_static module from apt (the static-hosting e2e tests)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx libnginx-mod-http-brotli-static; fi
+	@if [ ! -x /usr/bin/firefox-esr ]; then \
+	  echo "== installing firefox-esr from apt (the browser tests' second engine)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr; fi
+	@if [ "$$(geckodriver --version 2>/dev/null | awk 'NR==1{print $$2}')" != "$(GECKODRIVER_VERSION)" ]; then \
+	  echo "== installing geckodriver $(GECKODRIVER_VERSION) (~4 min)"; \
+	  cargo install --force geckodriver@$(GECKODRIVER_VERSION); fi
 
 # ---- build -------------------------------------------------------------------
 build: build-site build-server
 
+# Release builds also write 404.html and the .br/.gz siblings (tools/post_build.sh).
 build-site: tools
 	trunk build --release
+
+# The same site for a sub-path, as the static-hosting e2e tests serve it under /calls/.
+build-site-calls: tools
+	trunk build --release --public-url /calls/ --dist dist-calls
 
 build-server:
 	cargo build --profile server -p dashboard-server
@@ -82,10 +98,10 @@ test-browser: tools
 # Playwright drives the release build in Debian's Chromium; it never downloads a browser.
 E2E_NPM = if [ ! -d end2end/node_modules ]; then (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund); fi
 
-test-e2e: build-site
+test-e2e: build-site build-site-calls
 	cargo build -p dashboard-server
 	@$(E2E_NPM)
-	cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 DASHBOARD_SERVER=target/debug/dashboard-server DIST=dist npx playwright test
+	cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 DASHBOARD_SERVER=target/debug/dashboard-server DIST=dist DIST_CALLS=dist-calls npx playwright test
 
 soak: tools
 	cargo build -p dashboard-server
@@ -102,9 +118,16 @@ bench: build-site build-server bench-floor
 bench-floor: tools
 	cd end2end/bench/floor && CARGO_TARGET_DIR=$(CURDIR)/target trunk build --release
 
+# Lighthouse 12.2.3 (pinned in tools/lighthouse/package-lock.json, installed there, not
+# globally) on the dashboard and the floor app, mobile and desktop, median of 3 runs.
+# A report, not a test: a missed budget prints MISS; only a Lighthouse that cannot run fails.
+lighthouse: build-site build-server bench-floor
+	@if [ ! -d tools/lighthouse/node_modules ]; then (cd tools/lighthouse && npm ci --no-audit --no-fund); fi
+	node tools/lighthouse/run.mjs
+
 bench-server:
 	server/bench/bench.sh
 
 clean:
 	cargo clean
-	rm -rf dist
+	rm -rf dist dist-calls

@@ -9,6 +9,12 @@
 //! Fallback: an unknown path whose last segment has no extension, requested by
 //! something that accepts HTML (a browser navigating to a client-side route), gets
 //! `index.html` with 200. A missing file with an extension is a plain 404.
+//!
+//! Compression: the release build writes `.br` and `.gz` beside each text asset
+//! (`tools/precompress.mjs`); a client that accepts one gets it as is, with
+//! `Content-Encoding` set, so the server-wide `CompressionLayer` passes it through instead
+//! of compressing again. Every file answer says `Vary: Accept-Encoding`, so a shared
+//! cache never hands a brotli body to a client that did not ask for one.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -75,7 +81,11 @@ pub fn csp(connect_src: &[String]) -> String {
     )
 }
 
-/// Layers adding the security headers to every answer.
+/// `X-Robots-Tag` of every answer: a private dashboard of personal data is never indexed
+/// (`index.html` says the same in its `robots` meta tag, for hosts that cannot send it).
+pub const ROBOTS: &str = "noindex, nofollow";
+
+/// Layers adding the security headers (and `X-Robots-Tag`) to every answer.
 pub fn security_headers(
     router: Router,
     connect_src: &[String],
@@ -98,6 +108,10 @@ pub fn security_headers(
         .layer(SetResponseHeaderLayer::overriding(
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::HeaderName::from_static("x-robots-tag"),
+            HeaderValue::from_static(ROBOTS),
         )))
 }
 
@@ -203,8 +217,9 @@ async fn serve(State(site): State<Arc<Site>>, req: Request) -> Response {
     } else {
         NO_CACHE
     };
-    resp.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    let headers = resp.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     resp
 }
 

@@ -3,6 +3,7 @@
 
 mod common;
 use common::*;
+use dashboard_server::static_files::IMMUTABLE;
 use reqwest::header::HeaderMap;
 
 const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
@@ -30,6 +31,7 @@ fn assert_security_headers(h: &HeaderMap, what: &str) {
     assert_eq!(header(h, "content-security-policy"), CSP, "{what}");
     assert_eq!(header(h, "x-content-type-options"), "nosniff", "{what}");
     assert_eq!(header(h, "referrer-policy"), "no-referrer", "{what}");
+    assert_eq!(header(h, "x-robots-tag"), "noindex, nofollow", "{what}");
 }
 
 #[tokio::test]
@@ -94,17 +96,72 @@ async fn compression_follows_accept_encoding() {
     }
 }
 
-#[tokio::test]
-async fn precompressed_files_are_preferred() {
+/// A dist/ whose index.html, JS and wasm have `.br` and `.gz` siblings with bodies no
+/// compressor would write, so an answer equal to one was sent as is, not recompressed.
+async fn demo_precompressed() -> TestServer {
     let dir = tempfile::tempdir().expect("tempdir");
     let dist = fake_dist(dir.path());
-    std::fs::write(dist.join(format!("{JS}.br")), b"precompressed-br").expect("write");
+    for file in ["index.html", JS, WASM] {
+        for ext in ["br", "gz"] {
+            std::fs::write(dist.join(format!("{file}.{ext}")), sibling(file, ext)).expect("write");
+        }
+    }
     let dist = dist.to_string_lossy().into_owned();
-    let s = start_in(dir, "demo", &["--dist", &dist]).await;
-    let (_, h, body) = fetch(&s, &format!("/{JS}"), &[("Accept-Encoding", "br")]).await;
-    assert_eq!(header(&h, "content-encoding"), "br");
-    assert_eq!(body, b"precompressed-br");
-    assert!(header(&h, "content-type").starts_with("text/javascript"));
+    start_in(dir, "demo", &["--dist", &dist]).await
+}
+
+fn sibling(file: &str, ext: &str) -> Vec<u8> {
+    format!("precompressed {ext} of {file}").into_bytes()
+}
+
+#[tokio::test]
+async fn precompressed_files_are_sent_as_they_are() {
+    let s = demo_precompressed().await;
+    let html = [("Accept", "text/html")];
+    // (request path, file it names, content-type prefix, cache-control)
+    let cases = [
+        (format!("/{JS}"), JS, "text/javascript", IMMUTABLE),
+        (format!("/{WASM}"), WASM, "application/wasm", IMMUTABLE),
+        ("/".into(), "index.html", "text/html", "no-cache"),
+        ("/index.html".into(), "index.html", "text/html", "no-cache"),
+        // A client-side route falls back to index.html, precompressed too.
+        ("/analytics".into(), "index.html", "text/html", "no-cache"),
+    ];
+    let dist = s.dir.path().join("dist");
+    for (path, file, mime, cache) in &cases {
+        let raw = std::fs::read(dist.join(file)).expect("read");
+        for (accept, encoding, body) in [
+            ("br", "br", sibling(file, "br")),
+            ("gzip", "gzip", sibling(file, "gz")),
+            ("identity", "", raw.clone()),
+        ] {
+            let what = format!("{path} with Accept-Encoding: {accept}");
+            let (status, h, got) = fetch(&s, path, &[html[0], ("Accept-Encoding", accept)]).await;
+            assert_eq!(status, 200, "{what}");
+            assert_eq!(header(&h, "content-encoding"), encoding, "{what}");
+            assert_eq!(got, body, "{what}");
+            assert!(header(&h, "content-type").starts_with(mime), "{what}");
+            assert_eq!(header(&h, "cache-control"), *cache, "{what}");
+            assert_eq!(
+                header(&h, "vary").to_ascii_lowercase(),
+                "accept-encoding",
+                "{what}"
+            );
+            assert_security_headers(&h, &what);
+        }
+    }
+}
+
+#[tokio::test]
+async fn files_without_siblings_are_still_compressed_on_the_fly() {
+    let s = demo_precompressed().await;
+    let dist = s.dir.path().join("dist");
+    let raw = std::fs::read(dist.join(CSS)).expect("read");
+    let (status, h, body) = fetch(&s, &format!("/{CSS}"), &[("Accept-Encoding", "gzip")]).await;
+    assert_eq!(status, 200);
+    assert_eq!(header(&h, "content-encoding"), "gzip");
+    assert!(body.len() < raw.len(), "{} of {}", body.len(), raw.len());
+    assert_eq!(header(&h, "vary").to_ascii_lowercase(), "accept-encoding");
 }
 
 /// Request headers of a case.
