@@ -17,28 +17,24 @@ pub mod sort;
 pub mod stats;
 pub mod table;
 
-#[cfg(target_arch = "wasm32")]
-mod app;
-#[cfg(target_arch = "wasm32")]
-pub mod client;
-#[cfg(target_arch = "wasm32")]
-pub mod components;
-#[cfg(target_arch = "wasm32")]
-pub mod gatherer;
-#[cfg(target_arch = "wasm32")]
-pub mod loader;
-#[cfg(target_arch = "wasm32")]
-mod navigation;
-#[cfg(target_arch = "wasm32")]
-mod perf;
-#[cfg(target_arch = "wasm32")]
-mod storage;
-#[cfg(target_arch = "wasm32")]
-mod url_state;
-#[cfg(target_arch = "wasm32")]
-pub mod use_analysis;
-#[cfg(target_arch = "wasm32")]
-pub mod view_clock;
+/// Declares the browser layer's modules: each exists only on `wasm32`, so native
+/// builds and tests never compile it.
+macro_rules! browser_layer {
+    ($($item:item)*) => { $(#[cfg(target_arch = "wasm32")] $item)* };
+}
 
-#[cfg(target_arch = "wasm32")]
-pub use app::{App, AppState};
+browser_layer! {
+    mod app;
+    pub mod client;
+    pub mod components;
+    pub mod gatherer;
+    pub mod list_view;
+    pub mod loader;
+    mod navigation;
+    mod perf;
+    mod storage;
+    mod url_state;
+    pub mod use_analysis;
+    pub mod view_clock;
+    pub use app::{App, AppState};
+}

@@ -456,3 +456,25 @@ mod retry {
         check(None, None, 1);
     }
 }
+
+#[test]
+fn the_servers_sign_in_answer_is_its_own_error() {
+    let body = r#"{"error":{"code":"SIGN_IN_REQUIRED","message":"Sign in to see the calls."}}"#;
+    assert_eq!(
+        ApiError::from_status(401, body, None),
+        ApiError::SignInRequired
+    );
+    let key = r#"{"error":{"code":"UNAUTHORIZED","message":"Invalid API key"}}"#;
+    let e = ApiError::from_status(401, key, None);
+    assert_eq!(
+        e,
+        ApiError::Unauthorized {
+            message: "Invalid API key".into()
+        }
+    );
+    // In server mode the key is the server's: the administrator's to fix.
+    let server = e.in_server_mode();
+    assert!(matches!(server, ApiError::ServerKeyRejected { .. }));
+    assert!(server.to_string().contains("administrator"), "{server}");
+    assert!(!ApiError::SignInRequired.is_retryable());
+}

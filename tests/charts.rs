@@ -609,3 +609,94 @@ mod text_alternatives {
         assert_eq!(t.rows.last().map(|r| r[2].as_str()), Some("100.0%"));
     }
 }
+
+mod registry {
+    use super::*;
+    use call_dashboard::api::{CallQuery, DateRange};
+
+    const CTX: ChartOptions = ChartOptions {
+        tz: TimeZoneMode::Utc,
+        slo_ms: 800,
+    };
+
+    #[test]
+    fn every_chart_draws_summarises_and_tabulates_through_the_registry() {
+        let a = fixture();
+        for kind in ChartKind::ALL {
+            let (svg, drawn) = render((640, 360), |r| kind.draw(r, &a, CTX, &ChartStyle::light()));
+            assert!(drawn.is_ok(), "{} draws", kind.name());
+            assert!(svg.contains("<svg"), "{} is an SVG", kind.name());
+            assert!(
+                !kind.summary(&a, CTX).is_empty(),
+                "{} has a summary",
+                kind.name()
+            );
+            assert!(
+                !kind.table(&a, CTX).rows.is_empty(),
+                "{} has a table",
+                kind.name()
+            );
+        }
+        // The registry draws what the chart function draws, byte for byte.
+        let direct = render((640, 360), |r| {
+            draw_latency(r, &latency_800(&a, TimeZoneMode::Utc), &ChartStyle::light())
+        })
+        .0;
+        let listed = render((640, 360), |r| {
+            ChartKind::Latency.draw(r, &a, CTX, &ChartStyle::light())
+        })
+        .0;
+        assert_eq!(direct, listed);
+    }
+
+    #[test]
+    fn tooltips_name_what_is_under_the_pointer() {
+        let a = fixture();
+        let hit = |target| Hit {
+            x: 0.0,
+            y: 0.0,
+            target: Some(target),
+        };
+        let bucket = ChartKind::Volume
+            .tooltip(&a, CTX, &hit(HitTarget::Bucket(1)))
+            .expect("bucket 1");
+        assert_eq!(
+            bucket,
+            "11:00 on Mar 05 · 2 calls (1 failed) · mean total 380 ms · p95 total 380 ms"
+        );
+        let trunk = ChartKind::Trunks
+            .tooltip(&a, CTX, &hit(HitTarget::Trunk("B".into())))
+            .expect("trunk B");
+        assert!(trunk.starts_with("B · p50/p95 carrier 55 ms/"), "{trunk}");
+        // A target of another chart, or none, gives no tooltip.
+        assert_eq!(
+            ChartKind::Trunks.tooltip(&a, CTX, &hit(HitTarget::Bucket(0))),
+            None
+        );
+        let nothing = Hit {
+            x: 0.0,
+            y: 0.0,
+            target: None,
+        };
+        assert_eq!(ChartKind::Latency.tooltip(&a, CTX, &nothing), None);
+    }
+
+    #[test]
+    fn a_click_narrows_the_view() {
+        let a = fixture();
+        let q = CallQuery::new().with_page(3);
+        let bucket = pick(&q, &a, &HitTarget::Bucket(1)).expect("a bucket narrows the range");
+        assert_eq!(
+            bucket.range(),
+            DateRange::Custom {
+                start: Some(utc("2024-03-05T11:00:00Z")),
+                end: Some(utc("2024-03-05T11:59:59Z")),
+            }
+        );
+        assert_eq!(bucket.page(), 1);
+        let trunk = pick(&q, &a, &HitTarget::Trunk("A".into())).expect("a trunk filters");
+        assert_eq!(trunk.trunk_id(), Some("A"));
+        assert_eq!(pick(&q, &a, &HitTarget::Bin(2)), None);
+        assert_eq!(pick(&q, &a, &HitTarget::Bucket(99)), None);
+    }
+}

@@ -5,7 +5,6 @@
 
 use call_dashboard::api::TimeZoneMode;
 use call_dashboard::format;
-use call_dashboard::pager::{max_window_len, page_count, page_of, page_window, PageItem};
 use chrono::{TimeZone, Utc};
 
 #[test]
@@ -87,63 +86,35 @@ proptest::proptest! {
 }
 
 #[test]
-fn page_counts() {
-    let check =
-        |total: u64, size: u32, expected: u32| assert_eq!(page_count(total, size), expected);
-    check(0, 20, 1);
-    check(1, 20, 1);
-    check(20, 20, 1);
-    check(21, 20, 2);
-    check(1523, 20, 77);
-    check(u64::MAX, 1, u32::MAX);
-    assert_eq!(page_of(0, 20), 1);
-    assert_eq!(page_of(40, 20), 3);
+fn unknown_values_and_signed_changes() {
+    assert_eq!(format::latency_ms(None), "–");
+    assert_eq!(format::latency_ms(Some(215)), "215 ms");
+    assert_eq!(format::millis_or_unknown(None), "–");
+    assert_eq!(format::percent_or_unknown(Some(0.851)), "85.1%");
+    assert_eq!(format::percent_or_unknown(None), "–");
+    assert_eq!(format::text_or_unknown(None), "–");
+    assert_eq!(format::percent_value(1.5), "1.50%");
+    // A change that rounds to zero reads as no change, never "+0.0" or "-0.0".
+    assert_eq!(format::signed_tenths(0.04, " pp"), "0.0 pp");
+    assert_eq!(format::signed_tenths(-0.04, "%"), "0.0%");
+    assert_eq!(format::signed_tenths(2.26, " pp"), "+2.3 pp");
+    assert_eq!(format::signed_tenths(-1.25, "%"), "-1.3%");
+    assert_eq!(format::percent_width(0.25), "25.0%");
+    assert_eq!(format::percent_width(7.0), "100.0%");
 }
 
-fn window(current: u32, pages: u32) -> String {
-    page_window(current, pages, 2)
-        .into_iter()
-        .map(|i| match i {
-            PageItem::Page(n) => n.to_string(),
-            PageItem::Gap => "…".to_owned(),
+#[test]
+fn custom_ranges_from_the_form() {
+    use call_dashboard::api::DateRange;
+    let utc = TimeZoneMode::Utc;
+    assert_eq!(format::range_from_inputs("", " ", utc), Ok(DateRange::All));
+    assert_eq!(
+        format::range_from_inputs("2024-03-05T10:30", "", utc),
+        Ok(DateRange::Custom {
+            start: Some(Utc.with_ymd_and_hms(2024, 3, 5, 10, 30, 0).unwrap()),
+            end: None
         })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// The pager draws a fixed number of slots, so no window may be longer.
-#[test]
-fn page_windows_fit_their_slots() {
-    for around in 0..4 {
-        let mut longest = 0;
-        for pages in 1..60 {
-            for current in 0..=pages + 1 {
-                longest = longest.max(page_window(current, pages, around).len());
-            }
-        }
-        assert_eq!(longest, max_window_len(around), "around {around}");
-    }
-}
-
-#[test]
-fn page_windows() {
-    let check = |current: u32, pages: u32, expected: &str| {
-        assert_eq!(
-            window(current, pages),
-            expected,
-            "page {current} of {pages}"
-        )
-    };
-    check(1, 1, "1");
-    check(1, 0, "1");
-    check(1, 5, "1 2 3 4 5");
-    check(1, 77, "1 2 3 4 5 … 77");
-    check(4, 77, "1 2 3 4 5 6 … 77");
-    check(5, 77, "1 2 3 4 5 6 7 … 77");
-    check(6, 77, "1 … 4 5 6 7 8 … 77");
-    check(39, 77, "1 … 37 38 39 40 41 … 77");
-    check(77, 77, "1 … 73 74 75 76 77");
-    check(74, 77, "1 … 72 73 74 75 76 77");
-    check(500, 77, "1 … 73 74 75 76 77");
-    check(3, 7, "1 2 3 4 5 6 7");
+    );
+    assert!(format::range_from_inputs("2024-03-06T00:00", "2024-03-05T00:00", utc).is_err());
+    assert!(format::range_from_inputs("yesterday", "", utc).is_err());
 }

@@ -626,6 +626,24 @@ mod trunk_sort {
     }
 }
 
+mod status_counts {
+    use super::*;
+    use call_dashboard::api::StatusFilter;
+
+    #[test]
+    fn from_the_apis_totals_with_unknown_statuses_as_other() {
+        let c = StatusCounts::from_totals(100, [60, 25, 10]);
+        assert_eq!(
+            (c.connected, c.failed, c.disconnected, c.other),
+            (60, 25, 10, 5)
+        );
+        assert_eq!(c.of_filter(None), 100);
+        assert_eq!(c.of_filter(Some(StatusFilter::Failed)), 25);
+        // Totals read at slightly different moments never underflow.
+        assert_eq!(StatusCounts::from_totals(90, [60, 25, 10]).other, 0);
+    }
+}
+
 mod kpi {
     use super::*;
 
@@ -695,6 +713,28 @@ mod kpi {
             Some(10.0),
             Some(0.0),
             (Some(10.0), None, Verdict::Neutral, "–"),
+        );
+    }
+
+    #[test]
+    fn a_change_that_rounds_to_zero_is_neutral() {
+        // 85.01% → 85.04%: "+0.0 pp" coloured better was the old reading.
+        let d = KpiDelta::between(Kpi::ConnectedShare, Some(0.8504), Some(0.8501));
+        assert_eq!(
+            (d.verdict, d.change_text().as_str()),
+            (Verdict::Unchanged, "0.0 pp")
+        );
+        // 1000 ms → 999.6 ms: −0.04 %, shown as 0.0%, neither better nor worse.
+        let d = KpiDelta::between(Kpi::MeanTotalLatency, Some(999.6), Some(1000.0));
+        assert_eq!(
+            (d.verdict, d.change_text().as_str()),
+            (Verdict::Unchanged, "0.0%")
+        );
+        // Just past the rounding, the verdict comes back.
+        let d = KpiDelta::between(Kpi::MeanTotalLatency, Some(999.0), Some(1000.0));
+        assert_eq!(
+            (d.verdict, d.change_text().as_str()),
+            (Verdict::Better, "-0.1%")
         );
     }
 

@@ -31,6 +31,7 @@ const BROWSER_LAYER: &[&str] = &[
     "client.rs",
     "components",
     "gatherer.rs",
+    "list_view.rs",
     "loader.rs",
     "navigation.rs",
     "perf.rs",
@@ -167,7 +168,9 @@ fn check_component(file: &str, src: &str) -> Vec<Violation> {
                     out.push(violation(
                         file,
                         id.span().start(),
-                        format!("a component reads the wall clock (`{id}::now`): use the view's clock"),
+                        format!(
+                            "a component reads the wall clock (`{id}::now`): use the view's clock"
+                        ),
                     ));
                 }
             }
@@ -191,7 +194,8 @@ fn check_component(file: &str, src: &str) -> Vec<Violation> {
             TokenTree::Literal(lit) => {
                 let text = lit.to_string();
                 // Doc comments arrive as `doc = "..."`: prose, not code.
-                let doc = i >= 2 && ident_is(&tokens[i - 2], "doc") && punct_is(&tokens[i - 1], '=');
+                let doc =
+                    i >= 2 && ident_is(&tokens[i - 2], "doc") && punct_is(&tokens[i - 1], '=');
                 if !doc && text.starts_with('"') && builds_url(&text) {
                     out.push(violation(
                         file,
@@ -327,7 +331,11 @@ fn check_tree(src_dir: &Path) -> Vec<Violation> {
 #[test]
 fn the_source_tree_keeps_the_architecture_invariants() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    assert!(src.join("lib.rs").exists(), "no source tree at {}", src.display());
+    assert!(
+        src.join("lib.rs").exists(),
+        "no source tree at {}",
+        src.display()
+    );
     let broken = check_tree(&src);
     assert!(
         broken.is_empty(),
@@ -346,7 +354,10 @@ fn every_browser_layer_entry_exists() {
     // stale entry hide a new pure file.
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     for entry in BROWSER_LAYER {
-        assert!(src.join(entry).exists(), "BROWSER_LAYER lists src/{entry}, which is gone");
+        assert!(
+            src.join(entry).exists(),
+            "BROWSER_LAYER lists src/{entry}, which is gone"
+        );
     }
 }
 
@@ -358,7 +369,8 @@ fn rules(v: &[Violation]) -> Vec<(usize, &str)> {
 
 #[test]
 fn a_browser_crate_in_the_pure_layer_is_caught() {
-    let src = "//! leptos in a comment is fine\nuse crate::api;\nfn f() { let _ = web_sys::window(); }\n";
+    let src =
+        "//! leptos in a comment is fine\nuse crate::api;\nfn f() { let _ = web_sys::window(); }\n";
     let found = check_pure("src/x.rs", src);
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].line, 3);

@@ -34,28 +34,23 @@ for (const scheme of ['light', 'dark'] as const) {
         await open(page, server, '?status=failed&range=7d');
         await page.screenshot({ path: shot('calls-filtered'), fullPage: true });
 
-        const analytics = page.getByRole('link', { name: 'Analytics', exact: true });
-        if (await analytics.count()) {
-          await analytics.click();
-          await expect(page.locator('.analytics-page')).toBeVisible();
-          await expect(page.locator('.gather-done')).toBeVisible({ timeout: 30_000 });
-          await expect(page.locator('.chart-frame svg').first()).toBeVisible();
-          await page.screenshot({ path: shot('analytics'), fullPage: true });
-          // The same view over every call: all four charts with data.
-          await page.goto(`${server.url}/analytics?range=7d`);
-          await expect(page.locator('.gather-done')).toBeVisible({ timeout: 30_000 });
-          await expect(page.locator('.chart-frame svg')).toHaveCount(4);
-          await page.screenshot({ path: shot('analytics-all'), fullPage: true });
-          await page.goBack();
-          await expect(page.locator('.gather-done')).toBeVisible({ timeout: 30_000 });
-        }
-        const report = page.locator('.view-link', { hasText: 'Daily report' });
-        if (await report.count()) {
-          await report.click();
-          await expect(page.locator('.report')).toBeVisible();
-          await expect(page.locator('.report-lines')).toBeVisible({ timeout: 30_000 });
-          await page.screenshot({ path: shot('report'), fullPage: true });
-        }
+        await page.getByRole('link', { name: 'Analytics', exact: true }).click();
+        await expect(page.locator('.analytics-page')).toBeVisible();
+        await expect(page.locator('.gather-done')).toBeVisible({ timeout: 30_000 });
+        await expect(page.locator('.chart-frame svg').first()).toBeVisible();
+        await page.screenshot({ path: shot('analytics'), fullPage: true });
+        // The same view over every call: all four charts with data.
+        await page.goto(`${server.url}/analytics?range=7d`);
+        await expect(page.locator('.gather-done')).toBeVisible({ timeout: 30_000 });
+        await expect(page.locator('.chart-frame svg')).toHaveCount(4);
+        await page.screenshot({ path: shot('analytics-all'), fullPage: true });
+        await page.goBack();
+        await expect(page.locator('.gather-done')).toBeVisible({ timeout: 30_000 });
+
+        await page.locator('.view-link', { hasText: 'Daily report' }).click();
+        await expect(page.locator('.report')).toBeVisible();
+        await expect(page.locator('.report-lines')).toBeVisible({ timeout: 30_000 });
+        await page.screenshot({ path: shot('report'), fullPage: true });
       });
 
       test(`error banner and connect panel — ${scheme} ${w}`, async ({ page, server }) => {

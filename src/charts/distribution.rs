@@ -35,8 +35,8 @@ pub fn draw_distribution<DB: DrawingBackend>(
     data: &DistributionData<'_>,
     style: &ChartStyle,
 ) -> Result<ChartGeometry, ChartError> {
-    prepare(root, style)?;
     let h = &data.distribution.histogram;
+    prepare(root, style)?;
     if h.total == 0 {
         return draw_message(root, style, NO_ANSWERED_CALLS);
     }

@@ -176,6 +176,46 @@ pub(super) fn whole_label(v: &f64) -> String {
     format::thousands(v.max(0.0).round() as u64)
 }
 
+/// A time chart's frame on `plot`: x is Unix seconds over `x0..x1` with time ticks in
+/// `tz`, y runs from 0 to `y1` with marks at `y_ticks`; the mesh is drawn with the
+/// axis titles (`Time (zone)` and `y_desc`).
+pub(super) fn time_frame<'a, DB: DrawingBackend + 'a>(
+    plot: &'a DrawingArea<DB, Shift>,
+    (x0, x1): (f64, f64),
+    tz: TimeZoneMode,
+    (y1, y_ticks): (f64, Vec<f64>),
+    y_desc: String,
+    style: &ChartStyle,
+) -> Result<ChartContext<'a, DB, Cartesian2d<Ticked, Ticked>>, ChartError> {
+    let (w_px, _) = plot.dim_in_pixel();
+    let (ticks, step) = time_ticks(x0, x1, tz, (w_px / TICK_SPACING_PX).max(2) as usize);
+    let mut chart = ChartBuilder::on(plot)
+        .margin(10)
+        .margin_top(4)
+        .x_label_area_size(36)
+        .y_label_area_size(64)
+        .build_cartesian_2d(Ticked::new(x0, x1, ticks), Ticked::new(0.0, y1, y_ticks))?;
+    let span_s = (x1 - x0) as i64;
+    let x_fmt = |x: &f64| format::time_tick(instant(*x), tz, step, span_s);
+    draw_mesh(
+        &mut chart,
+        style,
+        Axes {
+            x_desc: format!("Time ({})", format::zone_label(tz)),
+            y_desc,
+            x_fmt: &x_fmt,
+            y_fmt: &whole_label,
+            y_grid: true,
+        },
+    )?;
+    Ok(chart)
+}
+
+/// Value ticks from 0 to `y1` for a plot `h_px` high: about one every 50 px.
+pub(super) fn y_ticks(y1: f64, h_px: u32) -> Vec<f64> {
+    value_ticks(0.0, y1, (h_px / 50).max(2) as usize)
+}
+
 /// Axis titles and tick labels of a chart.
 pub(super) struct Axes<'f> {
     /// Title under the x axis, units included.

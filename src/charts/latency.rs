@@ -4,8 +4,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::frame::{
-    draw_key, draw_mesh, draw_message, geometry, instant, prepare, time_ticks, value_ticks,
-    whole_label, Axes, KeyEntry, Swatch, Ticked, NO_ANSWERED_CALLS, TICK_SPACING_PX,
+    draw_key, draw_message, geometry, prepare, time_frame, y_ticks, KeyEntry, Swatch,
+    NO_ANSWERED_CALLS,
 };
 use super::{
     thin_min_max, Axis, ChartError, ChartGeometry, ChartStyle, HitRegion, HitTarget, Table,
@@ -54,8 +54,8 @@ pub fn draw_latency<DB: DrawingBackend>(
     data: &LatencyData<'_>,
     style: &ChartStyle,
 ) -> Result<ChartGeometry, ChartError> {
-    prepare(root, style)?;
     let buckets = data.buckets;
+    prepare(root, style)?;
     let span = buckets.span();
     let Some((start, end)) = span.filter(|_| buckets.buckets.iter().any(|b| b.latency_calls > 0))
     else {
@@ -84,31 +84,9 @@ pub fn draw_latency<DB: DrawingBackend>(
     }
     let plot = draw_key(root, &key, style)?;
     let y1 = (top_value * 1.05).max(1.0);
-    let (w_px, h_px) = plot.dim_in_pixel();
-    let (ticks, step) = time_ticks(x0, x1, data.tz, (w_px / TICK_SPACING_PX).max(2) as usize);
-    let mut chart = ChartBuilder::on(&plot)
-        .margin(10)
-        .margin_top(4)
-        .x_label_area_size(36)
-        .y_label_area_size(64)
-        .build_cartesian_2d(
-            Ticked::new(x0, x1, ticks),
-            Ticked::new(0.0, y1, value_ticks(0.0, y1, (h_px / 50).max(2) as usize)),
-        )?;
-    let span_s = (x1 - x0) as i64;
-    let tz = data.tz;
-    let x_fmt = |x: &f64| format::time_tick(instant(*x), tz, step, span_s);
-    draw_mesh(
-        &mut chart,
-        style,
-        Axes {
-            x_desc: format!("Time ({})", format::zone_label(tz)),
-            y_desc: "Latency (ms)".to_owned(),
-            x_fmt: &x_fmt,
-            y_fmt: &whole_label,
-            y_grid: true,
-        },
-    )?;
+    let y_ticks = y_ticks(y1, plot.dim_in_pixel().1);
+    let desc = "Latency (ms)".to_owned();
+    let mut chart = time_frame(&plot, (x0, x1), data.tz, (y1, y_ticks), desc, style)?;
 
     let plot_w = chart.plotting_area().dim_in_pixel().0;
     let thin = |run: &[(f64, f64)]| thin_min_max(run, (x0, x1), plot_w);

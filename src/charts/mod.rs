@@ -39,7 +39,7 @@ pub use error::ChartError;
 pub use frame::{NO_ANSWERED_CALLS, NO_CALLS};
 pub use geometry::{Axis, ChartGeometry, Hit, HitRegion, HitTarget, PixelRect};
 pub use latency::{draw_latency, summary_latency, table_latency, LatencyData};
-pub use registry::{pick, ChartContext, ChartKind, TRUNK_CHART_ROWS};
+pub use registry::{pick, ChartKind, ChartOptions, TRUNK_CHART_ROWS};
 pub use style::ChartStyle;
 pub use table::Table;
 pub use thin::thin_min_max;

@@ -20,7 +20,7 @@ pub const TRUNK_CHART_ROWS: usize = 8;
 
 /// What every chart is drawn with besides the analysis: the view's display settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ChartContext {
+pub struct ChartOptions {
     /// The zone time labels are in.
     pub tz: TimeZoneMode,
     /// The SLO on total latency, ms.
@@ -74,7 +74,7 @@ impl ChartKind {
         self,
         root: &DrawingArea<DB, Shift>,
         a: &Analysis,
-        ctx: ChartContext,
+        ctx: ChartOptions,
         style: &ChartStyle,
     ) -> Result<ChartGeometry, ChartError> {
         match self {
@@ -86,7 +86,7 @@ impl ChartKind {
     }
 
     /// The chart in a sentence or two, for screen readers.
-    pub fn summary(self, a: &Analysis, ctx: ChartContext) -> String {
+    pub fn summary(self, a: &Analysis, ctx: ChartOptions) -> String {
         match self {
             ChartKind::Latency => summary_latency(&latency(a, ctx)),
             ChartKind::Volume => summary_volume(&volume(a, ctx)),
@@ -96,7 +96,7 @@ impl ChartKind {
     }
 
     /// The chart's data as a table ("Show as table").
-    pub fn table(self, a: &Analysis, ctx: ChartContext) -> Table {
+    pub fn table(self, a: &Analysis, ctx: ChartOptions) -> Table {
         match self {
             ChartKind::Latency => table_latency(&latency(a, ctx)),
             ChartKind::Volume => table_volume(&volume(a, ctx)),
@@ -106,7 +106,7 @@ impl ChartKind {
     }
 
     /// The tooltip for what the pointer is over, if anything.
-    pub fn tooltip(self, a: &Analysis, ctx: ChartContext, hit: &Hit) -> Option<String> {
+    pub fn tooltip(self, a: &Analysis, ctx: ChartOptions, hit: &Hit) -> Option<String> {
         match (self, hit.target.as_ref()?) {
             (ChartKind::Latency | ChartKind::Volume, HitTarget::Bucket(i)) => {
                 let b = a.buckets.buckets.get(*i)?;
@@ -175,7 +175,7 @@ pub fn pick(query: &CallQuery, a: &Analysis, target: &HitTarget) -> Option<CallQ
     }
 }
 
-fn latency(a: &Analysis, ctx: ChartContext) -> LatencyData<'_> {
+fn latency(a: &Analysis, ctx: ChartOptions) -> LatencyData<'_> {
     LatencyData {
         buckets: &a.buckets,
         slo_ms: Some(ctx.slo_ms),
@@ -183,7 +183,7 @@ fn latency(a: &Analysis, ctx: ChartContext) -> LatencyData<'_> {
     }
 }
 
-fn volume(a: &Analysis, ctx: ChartContext) -> VolumeData<'_> {
+fn volume(a: &Analysis, ctx: ChartOptions) -> VolumeData<'_> {
     VolumeData {
         buckets: &a.buckets,
         tz: ctx.tz,

@@ -45,8 +45,8 @@ pub fn draw_trunks<DB: DrawingBackend>(
     data: &TrunkData<'_>,
     style: &ChartStyle,
 ) -> Result<ChartGeometry, ChartError> {
-    prepare(root, style)?;
     let rows = shown(data);
+    prepare(root, style)?;
     if rows.is_empty() {
         return draw_message(root, style, NO_ANSWERED_CALLS);
     }

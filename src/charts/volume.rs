@@ -4,8 +4,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::frame::{
-    draw_key, draw_mesh, draw_message, geometry, instant, prepare, time_ticks, value_ticks,
-    whole_label, Axes, KeyEntry, Swatch, Ticked, NO_CALLS, TICK_SPACING_PX,
+    draw_key, draw_message, geometry, prepare, time_frame, y_ticks, KeyEntry, Swatch, NO_CALLS,
 };
 use super::latency::bucket_regions;
 use super::{ChartError, ChartGeometry, ChartStyle, Table};
@@ -56,32 +55,11 @@ pub fn draw_volume<DB: DrawingBackend>(
         .collect();
     let plot = draw_key(root, &key, style)?;
     let y1 = (most as f64 * 1.05).max(1.0);
-    let (w_px, h_px) = plot.dim_in_pixel();
-    let (ticks, step) = time_ticks(x0, x1, data.tz, (w_px / TICK_SPACING_PX).max(2) as usize);
-    let y_ticks: Vec<f64> = value_ticks(0.0, y1, (h_px / 50).max(2) as usize)
-        .into_iter()
-        .filter(|v| v.fract() == 0.0)
-        .collect();
-    let mut chart = ChartBuilder::on(&plot)
-        .margin(10)
-        .margin_top(4)
-        .x_label_area_size(36)
-        .y_label_area_size(64)
-        .build_cartesian_2d(Ticked::new(x0, x1, ticks), Ticked::new(0.0, y1, y_ticks))?;
-    let span_s = (x1 - x0) as i64;
-    let tz = data.tz;
-    let x_fmt = |x: &f64| format::time_tick(instant(*x), tz, step, span_s);
-    draw_mesh(
-        &mut chart,
-        style,
-        Axes {
-            x_desc: format!("Time ({})", format::zone_label(tz)),
-            y_desc: format!("Calls per {}", buckets.width.nouns().0),
-            x_fmt: &x_fmt,
-            y_fmt: &whole_label,
-            y_grid: true,
-        },
-    )?;
+    // Calls are whole: only whole-number marks on y.
+    let mut y_ticks = y_ticks(y1, plot.dim_in_pixel().1);
+    y_ticks.retain(|v| v.fract() == 0.0);
+    let desc = format!("Calls per {}", buckets.width.nouns().0);
+    let mut chart = time_frame(&plot, (x0, x1), data.tz, (y1, y_ticks), desc, style)?;
 
     let w = buckets.width.seconds() as f64;
     let gap = w * 0.08;

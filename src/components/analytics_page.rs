@@ -2,36 +2,29 @@
 //! the charts of the registry ([`ChartKind`]), the per-trunk table, the vendor's jobs
 //! as quick views, and the call list below, which follows every click on a chart.
 
-use std::collections::BTreeSet;
-
 use leptos::prelude::*;
 
 use crate::api::{Slo, TrunkId};
-use crate::charts::{pick, ChartContext, ChartKind, Hit, HitTarget};
+use crate::charts::{pick, ChartOptions, ChartKind, Hit, HitTarget};
 use crate::components::{
-    visible_busy, CallList, ChartPanel, DrawRequest, FilterPanel, GatherStatus, KpiCards,
-    QuickViews, StatusLine, ThemeChoice, TrunkTable,
+    CallList, ChartPanel, DrawRequest, FilterPanel, GatherStatus, KpiCards, QuickViews,
+    StatusLine, ThemeChoice, TrunkTable,
 };
+use crate::list_view::use_list_view;
 use crate::stats::DEFAULT_TOTAL_SLO_MS;
-use crate::url_state::{use_call_query, UrlWriter};
 use crate::use_analysis::use_analysis;
-use crate::view_clock::ViewClock;
 
 /// The analytics view.
 #[component]
 pub fn AnalyticsPage() -> impl IntoView {
     let theme = ThemeChoice::use_context();
-    let (query, set_query) = use_call_query();
-    let url = expect_context::<UrlWriter>();
-    let clock = ViewClock::new(query);
-    let seen_trunks = RwSignal::new(BTreeSet::new());
-    let busy = RwSignal::new(false);
-    let shown_busy = visible_busy(busy);
-    let figures = use_analysis(query, clock);
+    let v = use_list_view();
+    let (query, set_query) = (v.query, v.set_query);
+    let figures = use_analysis(query, v.clock);
     let analysis = figures.analysis;
 
     let ctx = Memo::new(move |_| {
-        query.with(|q| ChartContext {
+        query.with(|q| ChartOptions {
             tz: q.tz(),
             slo_ms: q.slo().map_or(DEFAULT_TOTAL_SLO_MS, Slo::ms),
         })
@@ -77,10 +70,9 @@ pub fn AnalyticsPage() -> impl IntoView {
     });
 
     view! {
-        <div class="analytics-page" class:busy=move || shown_busy.get()
-            aria-busy=move || (busy.get() || url.is_pending()).to_string()>
-            <FilterPanel query=query on_change=set_query clock=clock seen_trunks=seen_trunks />
-            <StatusLine query=query clock=clock busy=shown_busy />
+        <div class="analytics-page" class:busy=move || v.shown_busy.get() aria-busy=move || v.aria_busy()>
+            <FilterPanel query=query on_change=set_query clock=v.clock seen_trunks=v.seen_trunks />
+            <StatusLine query=query clock=v.clock busy=v.shown_busy />
             <QuickViews query=query on_change=set_query />
             <GatherStatus gather=figures.gather />
             <div class="figures" class:stale=move || figures.stale.get()>
@@ -91,7 +83,7 @@ pub fn AnalyticsPage() -> impl IntoView {
                 <TrunkTable rows=trunk_rows on_trunk=on_trunk />
             </div>
             <h2 class="section-title">"Calls"</h2>
-            <CallList query=query on_change=set_query clock=clock seen_trunks=seen_trunks busy=busy />
+            <CallList query=query on_change=set_query clock=v.clock seen_trunks=v.seen_trunks busy=v.busy />
         </div>
     }
 }

@@ -19,18 +19,18 @@ pub fn QuickViews(
 ) -> impl IntoView {
     let failed_hours = RwSignal::new("24".to_owned());
     let problem = RwSignal::new(None::<&'static str>);
+    // A form's answer: the view to move to, or the sentence saying what to fix.
+    let apply = move |next: Result<CallQuery, &'static str>| match next {
+        Ok(q) => {
+            problem.set(None);
+            on_change.run(q);
+        }
+        Err(e) => problem.set(Some(e)),
+    };
     let show_failed = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let q = query
-            .get_untracked()
-            .failed_in_last(&failed_hours.get_untracked(), view_clock::now());
-        match q {
-            Ok(q) => {
-                problem.set(None);
-                on_change.run(q);
-            }
-            Err(e) => problem.set(Some(e)),
-        }
+        let q = query.get_untracked();
+        apply(q.failed_in_last(&failed_hours.get_untracked(), view_clock::now()));
     };
     let report_href = move || query.with(|q| View::Report.href(q));
 
@@ -39,13 +39,8 @@ pub fn QuickViews(
     Effect::new(move |_| slo_text.set(slo.get().to_string()));
     let set_slo = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        match Slo::parse(&slo_text.get_untracked()) {
-            Ok(s) => {
-                problem.set(None);
-                on_change.run(query.get_untracked().with_slo(Some(s)));
-            }
-            Err(e) => problem.set(Some(e)),
-        }
+        let q = query.get_untracked();
+        apply(Slo::parse(&slo_text.get_untracked()).map(|s| q.with_slo(Some(s))));
     };
 
     view! {
