@@ -5,7 +5,11 @@ use leptos::task::spawn_local;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use crate::api::ApiError;
+use std::sync::Arc;
+
+use crate::api::{ApiError, Trunk};
+use crate::loader::{use_loader, LoaderOptions};
+use crate::trunks::TrunkDirectory;
 use crate::client::{load_site_config, Client, Connection, KeyMode, SiteConfig};
 use crate::components::{
     AnalyticsPage, CallsPage, ConnectPanel, ReportPage, SignedInUser, ThemeChoice, ThemeToggle,
@@ -15,6 +19,20 @@ use crate::links::View;
 use crate::navigation;
 use crate::storage;
 use crate::url_state::{self, UrlFlush};
+
+/// The account's trunks, read once per connection (every page of `/v1/trunks`), for
+/// the trunk menu and every place that names a trunk.
+#[derive(Clone, Copy)]
+pub struct TrunkList {
+    /// The trunks the API lists; `None` until read, or where the API has no list (404).
+    pub listed: Signal<Option<Arc<Vec<Trunk>>>>,
+    /// Names by id; empty until read or where the API gives none (labels fall back to ids).
+    pub names: Signal<Arc<TrunkDirectory>>,
+    /// Why the list could not be read (names then fall back to ids).
+    pub error: Signal<Option<ApiError>>,
+    /// Asks for the list again.
+    pub retry: Callback<()>,
+}
 
 /// App-wide state every page reads through `use_context`.
 #[derive(Clone, Copy)]
@@ -67,6 +85,37 @@ impl AppState {
     }
 }
 
+/// Reads the account's trunks once per connection and provides them as [`TrunkList`]
+/// to the views below (needs [`AppState`] in context).
+pub fn provide_trunk_list() {
+    // The account's trunks, once per connection; a 404 (no such endpoint) means no
+    // names, and labels fall back to ids.
+    let trunks = use_loader(
+        || Some(()),
+        |_, job| {
+            Box::pin(async move {
+                match job.client.all_trunks(&job.signal, job.notify()).await {
+                    Ok(list) => Ok(Some(Arc::new(list))),
+                    Err(ApiError::NotFound { .. }) => Ok(None),
+                    Err(e) => Err(e),
+                }
+            })
+        },
+        LoaderOptions::default(),
+    );
+    let listed = Memo::new(move |_| trunks.with(|l| l.data().cloned().flatten()));
+    let names = Memo::new(move |_| {
+        Arc::new(listed.with(|l| l.as_deref().map(|t| TrunkDirectory::from_trunks(t)).unwrap_or_default()))
+    });
+    provide_context(TrunkList {
+        listed: listed.into(),
+        names: names.into(),
+        error: Signal::derive(move || trunks.with(|l| l.error().cloned())),
+        retry: Callback::new(move |()| trunks.retry()),
+    });
+
+}
+
 /// The dashboard.
 #[component]
 pub fn App() -> impl IntoView {
@@ -110,6 +159,8 @@ pub fn App() -> impl IntoView {
         }
         state.config.set(Some(config));
     });
+
+    provide_trunk_list();
 
     let url_flush = expect_context::<UrlFlush>();
     let disconnect = move |_| {

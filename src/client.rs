@@ -20,7 +20,7 @@ use web_sys::{AbortController, AbortSignal};
 
 use crate::api::{
     decode_call_detail, decode_calls_page, decode_trunks_page, retry_after_seconds, ApiError,
-    Attempts, CallDetail, CallQuery, CallsPage, RetryNotice, RetryPolicy, TrunksPage,
+    Attempts, CallDetail, CallQuery, CallsPage, RetryNotice, RetryPolicy, Trunk, TrunksPage,
 };
 use crate::gather::GatherOptions;
 
@@ -287,14 +287,24 @@ impl Client {
         decode_call_detail(&body)
     }
 
-    /// `GET /v1/trunks` (first 100).
-    pub async fn trunks(
+    /// Every page of `GET /v1/trunks`, 100 at a time, until the API's `total` is
+    /// reached (or a page comes back empty). A 404 (an API without the endpoint) is
+    /// the caller's to treat as "no names".
+    pub async fn all_trunks(
         &self,
         signal: &AbortSignal,
         notify: &dyn Fn(Option<RetryNotice>),
-    ) -> Result<TrunksPage, ApiError> {
-        let body = self.get_text("/trunks?limit=100", signal, notify).await?;
-        decode_trunks_page(&body)
+    ) -> Result<Vec<Trunk>, ApiError> {
+        let mut trunks = Vec::new();
+        loop {
+            let path = format!("/trunks?limit=100&offset={}", trunks.len());
+            let page: TrunksPage = decode_trunks_page(&self.get_text(&path, signal, notify).await?)?;
+            let done = page.trunks.is_empty();
+            trunks.extend(page.trunks);
+            if done || trunks.len() as u64 >= page.pagination.total {
+                return Ok(trunks);
+            }
+        }
     }
 
     /// Who is signed in, from the dashboard server's `GET /auth/session` (beside the

@@ -16,6 +16,7 @@ pub mod pager;
 pub mod sort;
 pub mod stats;
 pub mod table;
+pub mod trunks;
 
 /// Declares the browser layer's modules: each exists only on `wasm32`, so native
 /// builds and tests never compile it.
@@ -36,5 +37,5 @@ browser_layer! {
     mod url_state;
     pub mod use_analysis;
     pub mod view_clock;
-    pub use app::{App, AppState};
+    pub use app::{provide_trunk_list, App, AppState, TrunkList};
 }

@@ -7,6 +7,7 @@ use crate::api::{Call, CallStatus, TimeZoneMode};
 use crate::format;
 pub use crate::sort::SortDir;
 use crate::sort::{missing_last, Sort, SortKey};
+use crate::trunks::TrunkDirectory;
 
 /// A sortable column of the call table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -118,12 +119,13 @@ impl Column {
         }
     }
 
-    /// The text of this column's cell for `call`, with times in `tz`.
-    pub fn text(&self, call: &Call, tz: TimeZoneMode) -> String {
+    /// The text of this column's cell for `call`.
+    pub fn text(&self, call: &Call, cx: &CellContext<'_>) -> String {
+        let tz = cx.tz;
         let ms = |v: Option<u32>| format::latency_ms(v);
         match self.key {
             SortColumn::Id => call.id.clone(),
-            SortColumn::Trunk => call.trunk_id.clone(),
+            SortColumn::Trunk => cx.trunks.label(&call.trunk_id),
             SortColumn::From => call.from.clone(),
             SortColumn::To => call.to.clone(),
             SortColumn::Status => call.status.as_str().to_owned(),
@@ -134,6 +136,24 @@ impl Column {
             SortColumn::Gateway => ms(call.gateway_processing_ms),
             SortColumn::Total => ms(call.total_latency_ms()),
         }
+    }
+}
+
+/// What a cell's text depends on besides its call.
+#[derive(Debug, Clone, Copy)]
+pub struct CellContext<'a> {
+    /// The zone times are shown in.
+    pub tz: TimeZoneMode,
+    /// Trunk names.
+    pub trunks: &'a TrunkDirectory,
+}
+
+impl Column {
+    /// The tooltip of this column's cell, where it has one: a trunk shown by name
+    /// keeps its id there, to copy.
+    pub fn title(&self, call: &Call, cx: &CellContext<'_>) -> Option<String> {
+        (self.key == SortColumn::Trunk && cx.trunks.name(&call.trunk_id).is_some())
+            .then(|| call.trunk_id.clone())
     }
 }
 
@@ -204,13 +224,25 @@ pub fn badge_class(status: &CallStatus) -> &'static str {
     }
 }
 
-/// Compares two calls by `column`, ascending; unknown latencies go last either way.
-fn compare(a: &Call, b: &Call, column: SortColumn, dir: SortDir) -> Ordering {
+/// Compares two calls by `column` in `dir`; unknown latencies go last either way, and
+/// trunks sort by what the table shows (their names).
+fn compare(
+    a: &Call,
+    b: &Call,
+    column: SortColumn,
+    dir: SortDir,
+    names: &TrunkDirectory,
+) -> Ordering {
     let known = |x: Option<u32>, y: Option<u32>| missing_last(x, y, dir);
     let plain = |o: Ordering| dir.apply(o);
     match column {
         SortColumn::Id => plain(a.id.cmp(&b.id)),
-        SortColumn::Trunk => plain(a.trunk_id.cmp(&b.trunk_id)),
+        SortColumn::Trunk => plain(
+            names
+                .label(&a.trunk_id)
+                .cmp(&names.label(&b.trunk_id))
+                .then_with(|| a.trunk_id.cmp(&b.trunk_id)),
+        ),
         SortColumn::From => plain(a.from.cmp(&b.from)),
         SortColumn::To => plain(a.to.cmp(&b.to)),
         SortColumn::Status => plain(a.status.as_str().cmp(b.status.as_str())),
@@ -224,9 +256,9 @@ fn compare(a: &Call, b: &Call, column: SortColumn, dir: SortDir) -> Ordering {
 }
 
 /// Sorts the shown page; ties keep the API's order (newest first, then id).
-pub fn sort_calls(calls: &mut [Call], sort: CallSort) {
+pub fn sort_calls(calls: &mut [Call], sort: CallSort, names: &TrunkDirectory) {
     calls.sort_by(|a, b| {
-        compare(a, b, sort.column, sort.dir)
+        compare(a, b, sort.column, sort.dir, names)
             .then_with(|| b.start_time.cmp(&a.start_time))
             .then_with(|| b.id.cmp(&a.id))
     });
@@ -282,34 +314,37 @@ pub fn latency_bar(call: &Call, scale_ms: u32) -> LatencyBar {
 
 /// The trunk filter's choices as `(id, label)`: the account's trunks where the API
 /// lists them, else the trunks seen in calls so far; the selected one is always
-/// present (a shared link may name a trunk not seen yet). Sorted by label.
+/// present (a shared link may name a trunk not seen yet). Labels are names (an id
+/// where there is none; a name two trunks share gets its id added), sorted by label.
 pub fn trunk_choices<'a>(
     listed: Option<&[crate::api::Trunk]>,
     seen: impl IntoIterator<Item = &'a str>,
     selected: Option<&str>,
+    names: &TrunkDirectory,
 ) -> Vec<(String, String)> {
-    let mut choices: Vec<(String, String)> = match listed {
-        Some(trunks) => trunks
-            .iter()
-            .map(|t| {
-                let label = match &t.name {
-                    Some(name) if !name.is_empty() => format!("{name} ({})", t.id),
-                    _ => t.id.clone(),
-                };
-                (t.id.clone(), label)
-            })
-            .collect(),
-        None => seen
-            .into_iter()
-            .map(|id| (id.to_owned(), id.to_owned()))
-            .collect(),
+    let mut ids: Vec<String> = match listed {
+        Some(trunks) => trunks.iter().map(|t| t.id.clone()).collect(),
+        None => seen.into_iter().map(str::to_owned).collect(),
     };
     if let Some(sel) = selected {
-        if !choices.iter().any(|(id, _)| id == sel) {
-            choices.push((sel.to_owned(), sel.to_owned()));
+        if !ids.iter().any(|id| id == sel) {
+            ids.push(sel.to_owned());
+        }
+    }
+    ids.sort();
+    ids.dedup();
+    let mut choices: Vec<(String, String)> =
+        ids.iter().map(|id| (id.clone(), names.label(id))).collect();
+    let shared: Vec<String> = choices
+        .iter()
+        .filter(|(id, label)| choices.iter().any(|(o, l)| o != id && l == label))
+        .map(|(id, _)| id.clone())
+        .collect();
+    for (id, label) in &mut choices {
+        if shared.contains(id) {
+            *label = format!("{label} ({id})");
         }
     }
     choices.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
-    choices.dedup_by(|a, b| a.0 == b.0);
     choices
 }

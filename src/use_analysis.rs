@@ -19,13 +19,13 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 use crate::api::{CallQuery, Filters};
-use crate::app::AppState;
+use crate::app::{AppState, TrunkList};
 use crate::client::SiteConfig;
 use crate::gatherer::{gather, Gathered, Listeners, PageCache};
 use crate::load::Phase;
 use crate::loader::{use_loader, Loader, LoaderOptions};
 use crate::perf;
-use crate::stats::{compare, Analysis, AnalysisOptions, KpiDeltas, PerSegment};
+use crate::stats::{compare, Analysis, AnalysisOptions, KpiDeltas, PerSegment, TrunkRow};
 use crate::view_clock::ViewClock;
 
 /// What a gather is for: the filters, as of the view's clock.
@@ -145,14 +145,17 @@ pub fn use_analysis(query: Memo<CallQuery>, clock: ViewClock) -> AnalysisView {
     let analysis = RwSignal::new(None::<Arc<Analysis>>);
     let previous_analysis = RwSignal::new(None::<(GatherKey, Arc<Analysis>)>);
     let stats_query = Memo::new(move |_| query.with(CallQuery::stats_scope));
+    let names = expect_context::<TrunkList>().names;
     Effect::new(move |_| {
         let q = stats_query.get();
         let now = clock.now.get_untracked();
+        let names = names.get();
         let result = gather_set.with(|l| {
             l.data().map(|g| {
                 perf::start("dashboard:stats");
-                let a = Analysis::compute(&g.calls, &analysis_options(&q, now));
+                let mut a = Analysis::compute(&g.calls, &analysis_options(&q, now));
                 perf::measure("dashboard:stats");
+                TrunkRow::named(&mut a.trunks, &names);
                 Arc::new(a)
             })
         });

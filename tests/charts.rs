@@ -600,8 +600,9 @@ mod text_alternatives {
             rows: &a.trunks,
             max_rows: 10,
         });
-        assert_eq!(t.rows[0][..3], ["A", "3", "33.3%"]);
-        assert_eq!(t.headers.len(), 3 + 8);
+        // Unnamed trunks show their id as the label, and the id has its own column.
+        assert_eq!(t.rows[0][..4], ["A", "A", "3", "33.3%"]);
+        assert_eq!(t.headers.len(), 4 + 8);
         let t = table_distribution(&DistributionData {
             distribution: &a.distribution,
             total: &a.latency.total,

@@ -4,6 +4,7 @@ use call_dashboard::api::{Call, CallStatus, TimeZoneMode};
 use call_dashboard::format::{datetime_input_value, parse_datetime_input};
 use call_dashboard::sort::{Sort, SortDir};
 use call_dashboard::table::{latency_bar, latency_scale_ms, sort_calls, SortColumn, API_ORDER};
+use call_dashboard::trunks::TrunkDirectory;
 use chrono::{TimeZone, Utc};
 
 fn call(id: &str, minute: u32, status: &str, latencies: [u32; 3], duration: u64) -> Call {
@@ -22,6 +23,13 @@ fn call(id: &str, minute: u32, status: &str, latencies: [u32; 3], duration: u64)
     }
 }
 
+/// Cells in UTC with no trunk names.
+const UTC: call_dashboard::table::CellContext<'static> = call_dashboard::table::CellContext {
+    tz: TimeZoneMode::Utc,
+    trunks: &NO_NAMES,
+};
+static NO_NAMES: TrunkDirectory = TrunkDirectory::EMPTY;
+
 fn page() -> Vec<Call> {
     vec![
         call("c", 3, "connected", [80, 200, 20], 300),
@@ -33,7 +41,7 @@ fn page() -> Vec<Call> {
 
 fn check(sort: Sort<SortColumn>, expected: &str) {
     let mut calls = page();
-    sort_calls(&mut calls, sort);
+    sort_calls(&mut calls, sort, &TrunkDirectory::default());
     let ids: String = calls.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, expected, "{sort:?}");
 }
@@ -126,34 +134,84 @@ fn datetime_inputs_in_utc() {
     assert_eq!(parse_datetime_input(&local, TimeZoneMode::Local), Some(t));
 }
 
+fn trunk(id: &str, name: Option<&str>) -> call_dashboard::api::Trunk {
+    call_dashboard::api::Trunk {
+        id: id.into(),
+        name: name.map(Into::into),
+    }
+}
+
 #[test]
 fn trunk_choices_prefer_the_listed_trunks_and_keep_the_selected_one() {
-    use call_dashboard::api::Trunk;
     use call_dashboard::table::trunk_choices;
     let listed = vec![
-        Trunk {
-            id: "conn_b".into(),
-            name: Some("Sales".into()),
-        },
-        Trunk {
-            id: "conn_a".into(),
-            name: None,
-        },
+        trunk("conn_b", Some("Sales")),
+        trunk("conn_a", None),
+        trunk("conn_c", Some("Support")),
+        trunk("conn_d", Some("Support")),
     ];
+    let names = TrunkDirectory::from_trunks(&listed);
     let labels = |v: Vec<(String, String)>| v.into_iter().map(|(_, l)| l).collect::<Vec<_>>();
+    // Names, an id where there is none, and the id beside a name two trunks share.
     assert_eq!(
-        labels(trunk_choices(Some(&listed), ["conn_z"], None)),
-        ["Sales (conn_b)", "conn_a"]
+        labels(trunk_choices(Some(&listed), ["conn_z"], None, &names)),
+        ["Sales", "Support (conn_c)", "Support (conn_d)", "conn_a"]
     );
     assert_eq!(
         labels(trunk_choices(
             None,
             ["conn_z", "conn_a", "conn_z"],
-            Some("conn_q")
+            Some("conn_q"),
+            &TrunkDirectory::default()
         )),
         ["conn_a", "conn_q", "conn_z"]
     );
-    assert!(trunk_choices(Some(&[]), [], None).is_empty());
+    assert!(trunk_choices(Some(&[]), [], None, &names).is_empty());
+}
+
+#[test]
+fn trunks_show_their_names_and_keep_their_ids() {
+    use call_dashboard::table::{CellContext, COLUMNS};
+    use call_dashboard::trunks::shorten;
+    let names = TrunkDirectory::from_trunks(&[
+        trunk("conn_c", Some("APAC Overflow (Plivo)")),
+        trunk("conn_blank", Some("  ")),
+    ]);
+    assert_eq!(names.label("conn_c"), "APAC Overflow (Plivo)");
+    assert_eq!(names.label("conn_unknown"), "conn_unknown");
+    assert_eq!(names.label("conn_blank"), "conn_blank");
+    assert_eq!(
+        names.name_and_id("conn_c"),
+        "APAC Overflow (Plivo) · conn_c"
+    );
+    // Shortened at a word boundary with an ellipsis, or mid-word when no boundary is
+    // past half the room.
+    assert_eq!(shorten("APAC Overflow (Plivo)", 16), "APAC Overflow…");
+    assert_eq!(shorten("Appointments", 16), "Appointments");
+    assert_eq!(shorten("conn_reqolbnmje08xyz", 12), "conn_reqolb…");
+    assert_eq!(shorten("A Verylongsinglename", 10), "A Verylon…");
+    // The call table shows the name, with the id in the cell's tooltip.
+    let c = call("c", 3, "connected", [80, 200, 20], 342);
+    let c = Call {
+        trunk_id: "conn_c".into(),
+        ..c
+    };
+    let cx = CellContext {
+        tz: TimeZoneMode::Utc,
+        trunks: &names,
+    };
+    let col = COLUMNS
+        .iter()
+        .find(|col| col.key == SortColumn::Trunk)
+        .unwrap();
+    assert_eq!(col.text(&c, &cx), "APAC Overflow (Plivo)");
+    assert_eq!(col.title(&c, &cx).as_deref(), Some("conn_c"));
+    let unnamed = CellContext {
+        tz: TimeZoneMode::Utc,
+        trunks: &TrunkDirectory::default(),
+    };
+    assert_eq!(col.text(&c, &unnamed), "conn_c");
+    assert_eq!(col.title(&c, &unnamed), None);
 }
 
 #[test]
@@ -176,9 +234,18 @@ fn unknown_latencies_show_as_unknown_sort_last_and_draw_no_bar() {
     calls.push(unknown.clone());
     // Neither the fastest nor the slowest: last both ways.
     let mut sorted = calls.clone();
-    sort_calls(&mut sorted, Sort::new(SortColumn::Total, SortDir::Asc));
+    let none = TrunkDirectory::default();
+    sort_calls(
+        &mut sorted,
+        Sort::new(SortColumn::Total, SortDir::Asc),
+        &none,
+    );
     assert_eq!(sorted.last().map(|c| c.id.as_str()), Some("e"));
-    sort_calls(&mut sorted, Sort::new(SortColumn::Total, SortDir::Desc));
+    sort_calls(
+        &mut sorted,
+        Sort::new(SortColumn::Total, SortDir::Desc),
+        &none,
+    );
     assert_eq!(sorted.last().map(|c| c.id.as_str()), Some("e"));
     // It does not move the scale, and its bar is empty rather than a guess.
     assert_eq!(latency_scale_ms(&calls), latency_scale_ms(&page()));
@@ -188,7 +255,7 @@ fn unknown_latencies_show_as_unknown_sort_last_and_draw_no_bar() {
         COLUMNS
             .iter()
             .find(|c| c.key == key)
-            .map(|c| c.text(&unknown, TimeZoneMode::Utc))
+            .map(|c| c.text(&unknown, &UTC))
     };
     assert_eq!(text(SortColumn::Ai).as_deref(), Some("–"));
     assert_eq!(text(SortColumn::Total).as_deref(), Some("–"));
@@ -209,7 +276,7 @@ fn every_column_is_described_once_and_knows_its_cell() {
     let c = call("c", 3, "connected", [80, 200, 20], 342);
     let cells: Vec<(String, String)> = COLUMNS
         .iter()
-        .map(|col| (col.label.to_owned(), col.text(&c, TimeZoneMode::Utc)))
+        .map(|col| (col.label.to_owned(), col.text(&c, &UTC)))
         .collect();
     let get = |label: &str| {
         cells

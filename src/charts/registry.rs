@@ -147,8 +147,12 @@ impl ChartKind {
                         format::millis_or_unknown(*r.p95.get(s))
                     )
                 };
+                let who = match &r.name {
+                    Some(name) => format!("{name} · {id}"),
+                    None => id.clone(),
+                };
                 Some(format!(
-                    "{id} · p50/p95 carrier {} · AI {} · gateway {} — click to filter",
+                    "{who} · p50/p95 carrier {} · AI {} · gateway {} — click to filter",
                     pair(Segment::Carrier),
                     pair(Segment::Ai),
                     pair(Segment::Gateway),

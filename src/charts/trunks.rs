@@ -10,6 +10,7 @@ use super::frame::{
 use super::{Axis, ChartError, ChartGeometry, ChartStyle, HitRegion, HitTarget, Table};
 use crate::format;
 use crate::stats::{Segment, TrunkRow};
+use crate::trunks::shorten;
 
 /// What the trunk chart shows.
 #[derive(Debug, Clone, Copy)]
@@ -29,14 +30,6 @@ fn shown<'a>(data: &TrunkData<'a>) -> Vec<&'a TrunkRow> {
         .filter(|r| r.latency_calls > 0)
         .take(data.max_rows.max(1))
         .collect()
-}
-
-fn short(id: &str) -> String {
-    if id.chars().count() <= LABEL_CHARS {
-        id.to_owned()
-    } else {
-        id.chars().take(LABEL_CHARS - 1).chain(['…']).collect()
-    }
 }
 
 /// Draws the trunk comparison: rows top to bottom in the given order.
@@ -73,7 +66,10 @@ pub fn draw_trunks<DB: DrawingBackend>(
             Ticked::new(0.0, x1, value_ticks(0.0, x1, (w_px / 90).max(2) as usize)),
             Ticked::new(0.0, n, label_points),
         )?;
-    let ids: Vec<String> = rows.iter().map(|r| short(&r.trunk_id)).collect();
+    let ids: Vec<String> = rows
+        .iter()
+        .map(|r| shorten(r.label(), LABEL_CHARS))
+        .collect();
     let y_fmt = |y: &f64| {
         let slot = y.floor() as usize;
         ids.get(ids.len().wrapping_sub(slot + 1))
@@ -144,7 +140,7 @@ pub fn summary_trunks(data: &TrunkData<'_>) -> String {
     format!(
         "Worst of {} trunks by p95 total latency: {} at {} ({} at p95).",
         format::thousands(data.rows.len() as u64),
-        worst.trunk_id,
+        worst.label(),
         ms(worst.p95.total),
         parts.join(", ")
     )
@@ -153,7 +149,9 @@ pub fn summary_trunks(data: &TrunkData<'_>) -> String {
 /// One row per trunk: id, calls, failure share, then p50 and p95 of each segment and the total.
 pub fn table_trunks(data: &TrunkData<'_>) -> Table {
     let ms = format::millis_or_unknown;
-    let mut headers = vec!["Trunk".to_owned(), "Calls".to_owned(), "Failed".to_owned()];
+    let mut headers = ["Trunk", "Trunk id", "Calls", "Failed"]
+        .map(str::to_owned)
+        .to_vec();
     for s in Segment::ALL {
         headers.push(format!("{} p50", s.label()));
         headers.push(format!("{} p95", s.label()));
@@ -163,6 +161,7 @@ pub fn table_trunks(data: &TrunkData<'_>) -> Table {
         .iter()
         .map(|r| {
             let mut row = vec![
+                r.label().to_owned(),
                 r.trunk_id.clone(),
                 format::thousands(r.calls),
                 format::percent_or_unknown(r.failure_share()),

@@ -10,9 +10,10 @@ use wasm_bindgen::JsCast;
 
 use crate::api::{Call, TimeZoneMode};
 use crate::format;
+use crate::app::TrunkList;
 use crate::table::{
-    badge_class, latency_bar, latency_scale_ms, sort_calls, CellKind, Column, SortColumn,
-    API_ORDER, COLUMNS,
+    badge_class, latency_bar, latency_scale_ms, sort_calls, CellContext, CellKind, Column,
+    SortColumn, API_ORDER, COLUMNS,
 };
 
 /// The table of the shown page.
@@ -32,9 +33,10 @@ pub fn CallTable(
     on_select: Callback<Call>,
 ) -> impl IntoView {
     let sort = RwSignal::new(API_ORDER);
+    let names = expect_context::<TrunkList>().names;
     let rows = Memo::new(move |_| {
         let mut v = calls.get();
-        sort_calls(&mut v, sort.get());
+        sort_calls(&mut v, sort.get(), &names.get());
         v
     });
     let scale = Memo::new(move |_| calls.with(|c| latency_scale_ms(c)));
@@ -68,8 +70,12 @@ pub fn CallTable(
         if skeleton.get() {
             written.update_value(|w| write_skeleton(&body, w));
         } else {
-            let (scale, tz) = (scale.get(), tz.get());
-            rows.with(|rows| written.update_value(|w| write_rows(&body, w, rows, scale, tz)));
+            let (scale, tz, trunks) = (scale.get(), tz.get(), names.get());
+            let cx = CellContext {
+                tz,
+                trunks: &trunks,
+            };
+            rows.with(|rows| written.update_value(|w| write_rows(&body, w, rows, scale, &cx)));
         }
     });
     let chosen = move |ev: &web_sys::Event| {
@@ -142,6 +148,7 @@ pub fn CallTable(
 /// The nodes of one cell that change with its call: its text, and for a badge or a
 /// total the element around it.
 struct CellNodes {
+    td: web_sys::Element,
     text: web_sys::Text,
     /// The badge (status cells).
     badge: Option<web_sys::Element>,
@@ -164,6 +171,7 @@ struct RowNodes {
 struct Shown {
     id: String,
     texts: Vec<String>,
+    titles: Vec<Option<String>>,
     badge: &'static str,
     widths: [String; 3],
     over: bool,
@@ -189,6 +197,7 @@ impl CellNodes {
             CellKind::Badge => {
                 let badge = el(td, "span", "")?;
                 Some(CellNodes {
+                    td: td.clone(),
                     text: text(&badge)?,
                     badge: Some(badge),
                     bar: None,
@@ -208,6 +217,7 @@ impl CellNodes {
                     segment("seg-gateway")?,
                 ];
                 Some(CellNodes {
+                    td: td.clone(),
                     text: value,
                     badge: None,
                     bar: Some((bar, segments)),
@@ -215,6 +225,7 @@ impl CellNodes {
             }
             CellKind::Text | CellKind::Mono | CellKind::Time | CellKind::Number => {
                 Some(CellNodes {
+                    td: td.clone(),
                     text: text(td)?,
                     badge: None,
                     bar: None,
@@ -248,11 +259,12 @@ impl RowNodes {
     /// Shows `call` in this row. Text goes in as text (a text node's data), never as
     /// markup, and the bar widths through the CSSOM, which the CSP allows (a `style`
     /// attribute it would not).
-    fn fill(&mut self, call: &Call, scale: u32, tz: TimeZoneMode) {
+    fn fill(&mut self, call: &Call, scale: u32, cx: &CellContext<'_>) {
         let bar = latency_bar(call, scale);
         let next = Shown {
             id: call.id.clone(),
-            texts: COLUMNS.iter().map(|c| c.text(call, tz)).collect(),
+            texts: COLUMNS.iter().map(|c| c.text(call, cx)).collect(),
+            titles: COLUMNS.iter().map(|c| c.title(call, cx)).collect(),
             badge: badge_class(&call.status),
             widths: bar.widths.map(|pct| format!("{pct:.2}%")),
             over: bar.over,
@@ -265,6 +277,17 @@ impl RowNodes {
         for (i, (cell, value)) in self.cells.iter().zip(&next.texts).enumerate() {
             if old.is_none_or(|o| &o.texts[i] != value) {
                 cell.text.set_data(value);
+            }
+            let title = &next.titles[i];
+            if old.is_none_or(|o| &o.titles[i] != title) {
+                match title {
+                    Some(t) => {
+                        let _ = cell.td.set_attribute("title", t);
+                    }
+                    None => {
+                        let _ = cell.td.remove_attribute("title");
+                    }
+                }
             }
             if let Some(badge) = &cell.badge {
                 if old.is_none_or(|o| o.badge != next.badge) {
@@ -296,7 +319,7 @@ fn write_rows(
     rows: &mut Vec<RowNodes>,
     calls: &[Call],
     scale: u32,
-    tz: TimeZoneMode,
+    cx: &CellContext<'_>,
 ) {
     let Some(doc) = body.owner_document() else {
         return;
@@ -316,7 +339,7 @@ fn write_rows(
         }
     }
     for (row, call) in rows.iter_mut().zip(calls) {
-        row.fill(call, scale, tz);
+        row.fill(call, scale, cx);
     }
     let _ = body.append_child(&fragment);
 }

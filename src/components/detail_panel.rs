@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::{ApiError, Call, TimeZoneMode};
+use crate::app::TrunkList;
 use crate::components::LoadBanners;
 use crate::format;
 use crate::loader::{use_loader, LoaderOptions};
@@ -32,6 +33,7 @@ pub fn DetailPanel(
         LoaderOptions::default(),
     );
 
+    let names = expect_context::<TrunkList>().names;
     let close_ref = NodeRef::<leptos::html::Button>::new();
     Effect::new(move |_| {
         if let Some(b) = close_ref.get() {
@@ -54,7 +56,7 @@ pub fn DetailPanel(
             </header>
             <dl class="kv">
                 {field("Status", c.status.as_str().to_owned())}
-                {field("Trunk", c.trunk_id.clone())}
+                {field("Trunk", names.get_untracked().name_and_id(&c.trunk_id))}
                 {field("From", c.from.clone())}
                 {field("To", c.to.clone())}
                 {field("Started", format!("{} {}", format::instant(c.start_time, zone), format::zone_label(zone)))}

@@ -5,7 +5,8 @@ use std::collections::BTreeSet;
 use futures::future::join_all;
 use leptos::prelude::*;
 
-use crate::api::{ApiError, CallQuery, StatusFilter, Trunk};
+use crate::api::{CallQuery, StatusFilter};
+use crate::app::TrunkList;
 use crate::components::FilterBar;
 use crate::loader::{use_loader, LoaderOptions};
 use crate::stats::StatusCounts;
@@ -63,31 +64,18 @@ pub fn FilterPanel(
         LoaderOptions::default(),
     );
 
-    // The account's trunks, once per connection; a 404 (an API without the endpoint)
-    // falls back to the trunks seen in calls.
-    let trunks_loader = use_loader(
-        || Some(()),
-        |_, job| {
-            Box::pin(async move {
-                match job.client.trunks(&job.signal, job.notify()).await {
-                    Ok(page) => Ok(Some(page.trunks)),
-                    Err(ApiError::NotFound { .. }) => Ok(None),
-                    Err(e) => Err(e),
-                }
-            })
-        },
-        LoaderOptions::default(),
-    );
+    let trunk_list = expect_context::<TrunkList>();
 
     // A memo, so the trunk menu is rebuilt only when its choices change, not on every
     // page change.
     let selected_trunk = Memo::new(move |_| query.with(|q| q.trunk_id().map(str::to_owned)));
     let trunks = Memo::new(move |_| {
         let selected = selected_trunk.get();
-        trunks_loader.with(|l| {
-            let listed: Option<&[Trunk]> = l.data().and_then(Option::as_deref);
+        let names = trunk_list.names.get();
+        trunk_list.listed.with(|listed| {
             seen_trunks.with(|seen| {
-                trunk_choices(listed, seen.iter().map(String::as_str), selected.as_deref())
+                let seen = seen.iter().map(String::as_str);
+                trunk_choices(listed.as_deref().map(Vec::as_slice), seen, selected.as_deref(), &names)
             })
         })
     });
@@ -100,5 +88,13 @@ pub fn FilterPanel(
         <FilterBar query=query counts=shown_counts counts_failed=counts_failed
             on_retry_counts=move |_| counts.retry()
             trunks=trunks on_change=on_change />
+        {move || trunk_list.error.get().map(|e| view! {
+            <p class="trunks-failed muted small" role="status">
+                {format!("Trunk names could not be loaded, so trunks show their ids ({e}). ")}
+                <button type="button" class="btn btn-link" on:click=move |_| trunk_list.retry.run(())>
+                    "Retry"
+                </button>
+            </p>
+        })}
     }
 }

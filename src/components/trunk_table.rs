@@ -47,6 +47,7 @@ pub fn TrunkTable(
                     <tbody>
                         {move || sorted.get().into_iter().map(|r| {
                             let id = r.trunk_id.clone();
+                            let label = r.label().to_owned();
                             let pick = id.clone();
                             let pick_key = id.clone();
                             let attr = id.clone();
@@ -54,7 +55,7 @@ pub fn TrunkTable(
                                 <tr class="row" tabindex="0" data-trunk=attr
                                     on:click=move |_| on_trunk.run(pick.clone())
                                     on:keydown=move |ev| if ev.key() == "Enter" { on_trunk.run(pick_key.clone()) }>
-                                    <td class="mono">{id}</td>
+                                    <td title=id>{label}</td>
                                     <td class="num">{format::thousands(r.calls)}</td>
                                     <td class="num">{format::percent_or_unknown(r.failure_share())}</td>
                                     {Segment::ALL.into_iter().map(|s| view! {

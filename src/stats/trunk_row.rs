@@ -8,6 +8,8 @@ use crate::sort::{missing_last, Sort, SortDir, SortKey};
 pub struct TrunkRow {
     /// The trunk id.
     pub trunk_id: String,
+    /// The trunk's name, where `/v1/trunks` gives one (see [`TrunkRow::named`]).
+    pub name: Option<String>,
     /// All calls of the trunk, any status.
     pub calls: u64,
     /// Failed calls of the trunk.
@@ -23,6 +25,18 @@ pub struct TrunkRow {
 }
 
 impl TrunkRow {
+    /// What the trunk is called on screen: its name, else its id.
+    pub fn label(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.trunk_id)
+    }
+
+    /// Names every row from `dir` (the analysis itself knows only ids).
+    pub fn named(rows: &mut [TrunkRow], dir: &crate::trunks::TrunkDirectory) {
+        for r in rows {
+            r.name = dir.name(&r.trunk_id).map(str::to_owned);
+        }
+    }
+
     /// Failed calls over all calls of the trunk; `None` without calls.
     pub fn failure_share(&self) -> Option<f64> {
         (self.calls > 0).then(|| self.failed as f64 / self.calls as f64)
@@ -32,7 +46,7 @@ impl TrunkRow {
 /// A column of the per-trunk table to sort by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TrunkColumn {
-    /// The trunk id, alphabetically.
+    /// The trunk's name (else id), alphabetically.
     Trunk,
     /// All calls.
     Calls,
@@ -69,7 +83,7 @@ pub fn sort_trunks(rows: &mut [TrunkRow], sort: TrunkSort) {
     let dir = sort.dir;
     rows.sort_by(|a, b| {
         let by_column = match sort.column {
-            TrunkColumn::Trunk => dir.apply(a.trunk_id.cmp(&b.trunk_id)),
+            TrunkColumn::Trunk => dir.apply(a.label().cmp(b.label())),
             TrunkColumn::Calls => dir.apply(a.calls.cmp(&b.calls)),
             TrunkColumn::FailureShare => missing_last(a.failure_share(), b.failure_share(), dir),
             TrunkColumn::Mean(s) => missing_last(*a.mean.get(s), *b.mean.get(s), dir),
