@@ -8,6 +8,7 @@
 
 pub mod api;
 pub mod charts;
+pub mod export;
 pub mod format;
 pub mod gather;
 pub mod links;
