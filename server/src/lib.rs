@@ -8,8 +8,9 @@
 //!   signed-in users' reads of `/v1`;
 //! - `generate` writes a database; `user` edits `serve`'s users file.
 //!
-//! Code map: `params` (raw query → validated `CallQuery`), `db` (schema, pool, queries),
-//! `generate` (deterministic data and turns), `api` (handlers, auth, rate limit,
+//! Code map: `params` (raw query → validated `CallQuery`, the `Status` enum), `db`
+//! (`schema`, wire `rows`, connection `pool`, `filter_index`, `queries`; never uses
+//! `generate`), `generate` (deterministic data and turns, written through `db::schema`), `api` (handlers, auth, rate limit,
 //! `/__faults`), `faults`, `static_files` (dist/, caching, CSP, `/config.json`),
 //! `server` (assembly per subcommand, binding, TLS), `error`, `auth` (API keys),
 //! `ratelimit`, `rng`.

@@ -18,8 +18,9 @@ pub const MAX_TRUNK_ID_LEN: usize = 128;
 /// How much of a bad value is quoted back in an error message.
 const QUOTE_LEN: usize = 64;
 
-/// The call statuses the API knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// The call statuses the API knows (serialized, and stored, as `as_str` spells them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Status {
     /// The call was answered and ended normally (or is still running).
     Connected,
