@@ -10,10 +10,10 @@
 //!
 //! Code map: `params` (raw query → validated `CallQuery`, the `Status` enum), `db`
 //! (`schema`, wire `rows`, connection `pool`, `filter_index`, `queries`; never uses
-//! `generate`), `generate` (deterministic data and turns, written through `db::schema`), `api` (handlers, auth, rate limit,
-//! `/__faults`), `faults`, `static_files` (dist/, caching, CSP, `/config.json`),
-//! `server` (assembly per subcommand, binding, TLS), `error`, `auth` (API keys),
-//! `ratelimit`, `rng`.
+//! `generate`), `generate` (deterministic data and turns, written through
+//! `db::schema`), `api` (handlers, auth, rate limit, `/__faults`), `faults`,
+//! `static_files` (dist/, caching, CSP, `/config.json`), `server` (assembly per
+//! subcommand, binding, TLS), `error`, `auth` (API keys), `ratelimit`, `rng`.
 //! `serve` alone: `serve` (its assembly), `allowlist` (what may be forwarded), `proxy`,
 //! `fair_use` (per-user rate and in-flight caps), `identity` (client address, user,
 //! gates), `client_addr` (trusted proxies), `users` (users file, argon2id),
