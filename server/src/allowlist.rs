@@ -14,6 +14,7 @@
 //! is rebuilt from the decoded, checked parts, so it is exactly what was checked.
 
 use crate::error::{ApiError, ErrorCode};
+use crate::params::{CALLS_PARAMS, TRUNKS_PARAMS};
 use axum::http::Method;
 
 /// Longest path or query accepted, in bytes (ids are short; filters are a few
@@ -21,18 +22,6 @@ use axum::http::Method;
 pub const MAX_PART_BYTES: usize = 2048;
 /// Longest call id, in characters.
 pub const MAX_ID_CHARS: usize = 128;
-
-/// Query parameters `GET /v1/calls` documents.
-pub const CALLS_PARAMS: [&str; 6] = [
-    "limit",
-    "offset",
-    "status",
-    "trunk_id",
-    "start_date",
-    "end_date",
-];
-/// Query parameters `GET /v1/trunks` documents.
-pub const TRUNKS_PARAMS: [&str; 2] = ["limit", "offset"];
 
 /// Is `path` the proxy's (`/v1` or below, as it came)? Those requests are answered by
 /// the proxy alone: forwarded if allowed, refused if not, never served as files.

@@ -90,6 +90,18 @@ fn expected(method: &str, target: &str, status: u16, code: &'static str) -> (u16
     }
 }
 
+/// Sends `method target` with `headers` and the body that method gets.
+async fn send(s: &Serve, method: &str, target: &str, headers: &[(&str, &str)]) -> Raw {
+    raw_bytes(
+        s.addr(),
+        method,
+        target.as_bytes(),
+        headers,
+        body_for(method),
+    )
+    .await
+}
+
 fn body_for(method: &str) -> &'static [u8] {
     if matches!(method, "POST" | "PUT" | "PATCH" | "DELETE") {
         JSON_BODY
@@ -111,14 +123,7 @@ async fn every_method_on_every_path() {
     for method in METHODS {
         for (target, path, query) in ALLOWED {
             let before = s.upstream.count();
-            let r = raw_bytes(
-                s.addr(),
-                method,
-                target.as_bytes(),
-                &headers,
-                body_for(method),
-            )
-            .await;
+            let r = send(&s, method, target, &headers).await;
             let what = format!("{method} {target}");
             if matches!(method, "GET" | "HEAD") {
                 assert_eq!(r.status, 200, "{what}: {}", r.text());
@@ -150,14 +155,7 @@ async fn every_method_on_every_path() {
         for (target, status, code) in refused() {
             let (status, code) = expected(method, &target, status, code);
             let before = s.upstream.count();
-            let r = raw_bytes(
-                s.addr(),
-                method,
-                target.as_bytes(),
-                &headers,
-                body_for(method),
-            )
-            .await;
+            let r = send(&s, method, &target, &headers).await;
             let what = format!("{method} {target}");
             assert_eq!(r.status, status, "{what}: {}", r.text());
             if method != "HEAD" {
@@ -238,7 +236,7 @@ async fn no_session_no_upstream() {
             .map(|a| a.0.to_string())
             .chain(refused().into_iter().map(|r| r.0))
         {
-            let r = raw_bytes(s.addr(), method, target.as_bytes(), &[], body_for(method)).await;
+            let r = send(&s, method, &target, &[]).await;
             let what = format!("{method} {target}");
             assert_eq!(r.status, 401, "{what}");
             if method != "HEAD" {

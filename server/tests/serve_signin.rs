@@ -18,6 +18,15 @@ fn set_cookie(resp: &reqwest::Response) -> Option<String> {
         .map(str::to_string)
 }
 
+/// Checks the attributes a session cookie (set or cleared) must carry.
+fn assert_cookie_flags(set: &str, max_age: &str) {
+    let max_age = format!("Max-Age={max_age}");
+    for flag in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/", &max_age] {
+        assert!(set.split("; ").any(|a| a == flag), "{flag} in {set}");
+    }
+    assert!(!set.contains("Domain"), "{set}");
+}
+
 fn location(resp: &reqwest::Response) -> Option<String> {
     resp.headers()
         .get("location")
@@ -33,16 +42,7 @@ async fn right_password_signs_in_with_a_strict_cookie() {
     assert_eq!(location(&resp).as_deref(), Some("/analytics?range=24h"));
     let set = set_cookie(&resp).unwrap_or_default();
     assert!(set.starts_with(&format!("{COOKIE_NAME}=v1.")), "{set}");
-    for flag in [
-        "HttpOnly",
-        "Secure",
-        "SameSite=Strict",
-        "Path=/",
-        "Max-Age=28800",
-    ] {
-        assert!(set.split("; ").any(|a| a == flag), "{flag} in {set}");
-    }
-    assert!(!set.contains("Domain"), "{set}");
+    assert_cookie_flags(&set, "28800");
     let cookie = cookie_of(&resp);
     let r = s.get_with("/v1/calls?limit=5", &cookie).await;
     assert_eq!(r.status(), 200);
@@ -232,15 +232,7 @@ async fn sign_out_drops_the_cookie() {
     assert_eq!(location(&resp).as_deref(), Some("/signin"));
     let set = set_cookie(&resp).unwrap_or_default();
     assert!(set.starts_with(&format!("{COOKIE_NAME}=;")), "{set}");
-    for flag in [
-        "HttpOnly",
-        "Secure",
-        "SameSite=Strict",
-        "Path=/",
-        "Max-Age=0",
-    ] {
-        assert!(set.split("; ").any(|a| a == flag), "{flag} in {set}");
-    }
+    assert_cookie_flags(&set, "0");
     // A sign-out sent from another site is refused.
     let resp = s
         .client
