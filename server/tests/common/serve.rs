@@ -454,6 +454,11 @@ impl Serve {
     }
 }
 
+/// A response header as a string ("" when absent).
+pub fn h<'a>(r: &'a reqwest::Response, name: &str) -> &'a str {
+    super::header(r.headers(), name)
+}
+
 /// `name=value` of the session cookie a response sets.
 pub fn cookie_of(resp: &reqwest::Response) -> String {
     let set = resp
