@@ -41,9 +41,18 @@ tools:
 	@if ! wasm-opt --version 2>/dev/null | grep -q "version $(BINARYEN_VERSION)"; then \
 	  echo "== installing wasm-opt (binaryen $(BINARYEN_VERSION) from npm)"; \
 	  npm install --global --no-audit --no-fund binaryen@$(BINARYEN_VERSION); fi
+	@# The vendor's Python examples (server/tests/vendor_examples.rs, which fails without
+	@# them) need `requests` for the python3 on PATH. On this project's machines that is a
+	@# pyenv Python 3.11, where `python3 -m pip install` works. Debian's own
+	@# /usr/bin/python3 refuses pip ("externally-managed-environment"); there use apt's
+	@# python3-requests instead, as the message below says.
 	@if ! python3 -c 'import requests' 2>/dev/null; then \
-	  echo "== installing python requests (for the vendor's example scripts)"; \
-	  python3 -m pip install --quiet requests; fi
+	  echo "== installing requests for $$(command -v python3) ($$(python3 --version 2>&1))"; \
+	  python3 -m pip install --quiet requests || { \
+	    echo "error: could not install requests for $$(command -v python3) with pip." >&2; \
+	    echo "  Debian's own Python: apt-get install -y python3-requests" >&2; \
+	    echo "  or put a Python where pip works (e.g. pyenv) first on PATH, then make tools again." >&2; \
+	    exit 1; }; fi
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
 	  echo "== installing chromium and chromedriver from apt"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; fi

@@ -141,7 +141,13 @@ test('proxy mode (serve --upstream): no request or response in the browser carri
   const api = await startServer({ mode: 'api' });
   let proxy: Server | undefined;
   try {
-    proxy = await startServer({ mode: 'serve-proxy', apiBase: `${api.url}/v1`, env: { TELEPATH_API_KEY: DEMO_KEY } });
+    // Sign-in is not what this test is about (serve-auth.spec.ts is): --no-auth.
+    proxy = await startServer({
+      mode: 'serve-proxy',
+      apiBase: `${api.url}/v1`,
+      env: { TELEPATH_API_KEY: DEMO_KEY },
+      extra: ['--no-auth'],
+    });
     const traffic = recordTraffic(page);
     await open(page, proxy);
     await expect(rows(page)).toHaveCount(20);
@@ -158,7 +164,7 @@ test('proxy mode (serve --upstream): no request or response in the browser carri
     expect(await page.content()).not.toContain(DEMO_KEY);
     expect(JSON.stringify(await context.storageState())).not.toContain(DEMO_KEY);
     const config = await (await fetch(`${proxy.url}/config.json`)).json();
-    expect(config).toEqual({ api_base: '/v1', key_mode: 'server' });
+    expect(config).toEqual({ api_base: '/v1', key_mode: 'server', auth: 'none' });
   } finally {
     await proxy?.stop();
     await api.stop();

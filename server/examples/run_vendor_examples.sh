@@ -5,8 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 if ! python3 -c 'import requests' 2>/dev/null; then
-  echo "installing the requests package for python3" >&2
-  python3 -m pip install --quiet requests
+  echo "installing requests for $(command -v python3)" >&2
+  python3 -m pip install --quiet requests || {
+    echo "error: pip could not install requests; on Debian's own Python use: apt-get install -y python3-requests" >&2
+    exit 1
+  }
 fi
 
 cargo build --quiet -p dashboard-server

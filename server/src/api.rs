@@ -7,7 +7,7 @@
 //! (`params`), run the query, and answer JSON.
 
 use crate::auth::Auth;
-use crate::db::{CallRow, Db, Page, Trunk};
+use crate::db::{CallDetail, CallRow, Db, Page, Trunk};
 use crate::error::{ApiError, ErrorCode, ServerError};
 use crate::faults::{self, Fault, FaultSet};
 use crate::params::{self, PageQuery};
@@ -86,7 +86,7 @@ fn json<T: Serialize>(value: &T) -> Response {
 
 /// Runs a database call right here on the async worker: pages are index range reads
 /// of well under a millisecond, and the rare long scan (the first request for a
-/// filter) steps aside through `db::heavy`. Handing every query to another thread
+/// filter) steps aside (`db::filter_index`). Handing every query to another thread
 /// cost more than the query and, on two cores, lengthened the latency tail.
 /// Failures become a logged 500.
 fn query<T>(f: impl FnOnce() -> Result<T, ServerError>) -> Result<T, ApiError> {
@@ -114,7 +114,10 @@ async fn call_detail(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     match query(|| s.db.call_detail(&id))? {
-        Some(detail) => Ok(json(&detail)),
+        Some(stored) => {
+            let turns = crate::generate::turns_of(&stored.row);
+            Ok(json(&CallDetail::new(stored, turns)))
+        }
         None => {
             let shown: String = id.chars().take(64).collect();
             Err(ApiError::new(

@@ -1,7 +1,10 @@
-//! The command line: `demo`, `api`, `serve` and `generate`.
+//! The command line: `demo`, `api`, `serve`, `generate` and `user`.
 
+use crate::access_log::LogFormat;
 use crate::auth::DEMO_KEY;
+use crate::fair_use::{DEFAULT_TOTAL_IN_FLIGHT, DEFAULT_USER_IN_FLIGHT, DEFAULT_USER_RATE};
 use crate::faults::Fault;
+use crate::identity::DEFAULT_SESSION_HOURS;
 use clap::{Args, Parser, Subcommand};
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -37,11 +40,13 @@ pub enum Command {
     Demo(DemoArgs),
     /// Serve only the local API, with CORS for any origin; clients must send the key.
     Api(ApiArgs),
-    /// Production: serve dist/ and proxy /v1 to the real API, adding the key from
-    /// TELEPATH_API_KEY or --key-file.
+    /// Production: serve dist/ and proxy reads of /v1 to the real API, adding the key
+    /// from TELEPATH_API_KEY or --key-file, for signed-in users only.
     Serve(ServeArgs),
     /// Write a database of generated calls and exit (for benchmarks).
     Generate(GenerateArgs),
+    /// Manage the users file of serve's built-in sign-in.
+    User(UserArgs),
 }
 
 /// Where the generated database lives and what it holds.
@@ -157,6 +162,98 @@ pub struct ServeArgs {
     /// Upstream timeout in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     pub timeout: u64,
+    /// Sign-in and access control.
+    #[command(flatten)]
+    pub auth: ServeAuthArgs,
+    /// Fair use of the upstream's rate limit, per instance.
+    #[command(flatten)]
+    pub limits: ServeLimitArgs,
+    /// Access log format: `text` (key=value) or `json` (one object per line).
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+    /// TLS certificate chain (PEM); serve HTTPS with HSTS. Needs --tls-key.
+    #[arg(long, value_name = "PATH", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// TLS private key (PEM). Needs --tls-cert.
+    #[arg(long, value_name = "PATH", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+}
+
+/// How `serve` asks who is looking: exactly one of a users file, a trusted SSO header,
+/// or `--no-auth`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeAuthArgs {
+    /// Built-in sign-in with this users file (write it with `dashboard-server user add`).
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["trust_user_header", "no_auth"])]
+    pub users_file: Option<PathBuf>,
+    /// File holding the secret that signs sessions, shared by every instance (else the
+    /// DASHBOARD_SESSION_SECRET environment variable); at least 32 bytes.
+    #[arg(long, value_name = "PATH")]
+    pub session_secret_file: Option<PathBuf>,
+    /// How long a session lasts, in hours (1 to 72).
+    #[arg(long, value_name = "HOURS", default_value_t = DEFAULT_SESSION_HOURS,
+          value_parser = clap::value_parser!(u32).range(1..=72))]
+    pub session_hours: u32,
+    /// Take the user from this header (e.g. X-Forwarded-User), set by a single-sign-on
+    /// proxy; believed only from --trusted-proxy addresses.
+    #[arg(long, value_name = "HEADER", conflicts_with = "no_auth")]
+    pub trust_user_header: Option<String>,
+    /// A proxy in front (IP or CIDR, repeatable) whose X-Forwarded-For and user header
+    /// are believed.
+    #[arg(long, value_name = "ADDR")]
+    pub trusted_proxy: Vec<String>,
+    /// Ask nobody to sign in: anyone who reaches the server reads the calls. Warned
+    /// about on every start.
+    #[arg(long)]
+    pub no_auth: bool,
+}
+
+/// `serve`'s own limits towards the upstream, per instance.
+#[derive(Debug, Clone, Args)]
+pub struct ServeLimitArgs {
+    /// Requests per minute per user (per client address with --no-auth); 0 = unlimited.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_USER_RATE)]
+    pub user_rate_limit: u32,
+    /// Requests of one user in flight to the upstream at once; 0 = no cap.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_USER_IN_FLIGHT)]
+    pub user_in_flight: usize,
+    /// Requests of all users in flight to the upstream at once; 0 = no cap.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_TOTAL_IN_FLIGHT)]
+    pub max_in_flight: usize,
+}
+
+/// `user` flags.
+#[derive(Debug, Clone, Args)]
+pub struct UserArgs {
+    /// The users file (created by `add` if missing).
+    #[arg(long, value_name = "PATH", global = true)]
+    pub users_file: Option<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub action: UserAction,
+}
+
+/// What `user` does. Passwords are read without echo from a terminal, or as one line
+/// from standard input when it is not a terminal (scripts, tests).
+#[derive(Debug, Clone, Subcommand)]
+pub enum UserAction {
+    /// Add a user, asking for the password.
+    Add {
+        /// The user name (letters, digits, . _ - @).
+        name: String,
+    },
+    /// Change a user's password; their sessions end on every instance.
+    Passwd {
+        /// The user name.
+        name: String,
+    },
+    /// Remove a user; their sessions end on every instance.
+    Remove {
+        /// The user name.
+        name: String,
+    },
+    /// List the users and their generations.
+    List,
 }
 
 /// `generate` flags.

@@ -16,6 +16,10 @@ pub enum ErrorCode {
     InvalidParameter,
     /// 401: the Bearer key is missing or wrong.
     Unauthorized,
+    /// 401: `serve` wants a signed-in user (no session, or it ended).
+    SignInRequired,
+    /// 400: the proxy refuses a path (dot segments, encoded slashes, empty segments).
+    InvalidPath,
     /// 429: the per-key rate limit is exhausted.
     RateLimited,
     /// 404: `GET /v1/calls/{id}` for an unknown id.
@@ -38,6 +42,8 @@ impl ErrorCode {
         match self {
             ErrorCode::InvalidParameter => "INVALID_PARAMETER",
             ErrorCode::Unauthorized => "UNAUTHORIZED",
+            ErrorCode::SignInRequired => "SIGN_IN_REQUIRED",
+            ErrorCode::InvalidPath => "INVALID_PATH",
             ErrorCode::RateLimited => "RATE_LIMITED",
             ErrorCode::CallNotFound => "CALL_NOT_FOUND",
             ErrorCode::NotFound => "NOT_FOUND",
@@ -51,8 +57,8 @@ impl ErrorCode {
     /// The HTTP status that goes with the code.
     pub fn status(self) -> StatusCode {
         match self {
-            ErrorCode::InvalidParameter => StatusCode::BAD_REQUEST,
-            ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
+            ErrorCode::InvalidParameter | ErrorCode::InvalidPath => StatusCode::BAD_REQUEST,
+            ErrorCode::Unauthorized | ErrorCode::SignInRequired => StatusCode::UNAUTHORIZED,
             ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::CallNotFound | ErrorCode::NotFound => StatusCode::NOT_FOUND,
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -189,4 +195,7 @@ pub enum ServerError {
     /// A blocking task panicked or was cancelled.
     #[error("background task failed: {0}")]
     Task(String),
+    /// The users file or a user command failed.
+    #[error(transparent)]
+    Users(#[from] crate::users::UsersError),
 }

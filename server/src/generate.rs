@@ -20,11 +20,12 @@
 //! `ai_latency_ms = 0` and no turns; their carrier and gateway latencies are those of
 //! the call set-up.
 
-use crate::db::{self, SCHEMA_VERSION};
+use crate::db::rows::{CallRow, Turn};
+use crate::db::schema::{INDEXES, SCHEMA, SCHEMA_VERSION};
 use crate::error::ServerError;
+use crate::params::Status;
 use crate::rng::{fnv1a, splitmix64, Rng};
 use rusqlite::{params, Connection};
-use serde::Serialize;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -322,7 +323,7 @@ struct CallRecord {
     trunk: usize,
     from: String,
     to: String,
-    status: &'static str,
+    status: Status,
     duration_seconds: i64,
     start_time: i64,
     end_time: Option<i64>,
@@ -363,11 +364,11 @@ fn make_call(
     let p_disconnected = p.p_disconnected + 0.05 * incident;
     let roll = rng.f64();
     let mut status = if roll < p_failed {
-        "failed"
+        Status::Failed
     } else if roll < p_failed + p_disconnected {
-        "disconnected"
+        Status::Disconnected
     } else {
-        "connected"
+        Status::Connected
     };
 
     // Latencies: log-normal bodies, plus rare spikes for a long tail.
@@ -385,15 +386,15 @@ fn make_call(
     let gateway = rng.lognormal(p.gateway_ms, 0.3) * spike(&mut rng);
 
     let duration = match status {
-        "connected" => rng.lognormal(170.0, 0.75).clamp(8.0, 5400.0),
-        "disconnected" => rng.lognormal(50.0, 0.9).clamp(2.0, 2400.0),
-        _ => 0.0,
+        Status::Connected => rng.lognormal(170.0, 0.75).clamp(8.0, 5400.0),
+        Status::Disconnected => rng.lognormal(50.0, 0.9).clamp(2.0, 2400.0),
+        Status::Failed => 0.0,
     }
     .round() as i64;
 
     let disconnect_reason = match status {
-        "connected" => "normal_disconnect",
-        "failed" => {
+        Status::Connected => "normal_disconnect",
+        Status::Failed => {
             if incident > 0.3 && rng.chance(0.6) {
                 "ai_provider_error"
             } else {
@@ -405,7 +406,7 @@ fn make_call(
                 ][rng.weighted(&[0.40, 0.25, 0.20, 0.15])]
             }
         }
-        _ => {
+        Status::Disconnected => {
             if incident > 0.3 && rng.chance(0.5) {
                 "ai_provider_error"
             } else {
@@ -419,15 +420,19 @@ fn make_call(
         p.callers[rng.weighted(&p.callers.iter().map(|c| c.1).collect::<Vec<_>>())].0;
     let from = phone_number(caller_style, &mut rng);
     let codec = p.codecs[rng.weighted(&p.codecs.iter().map(|c| c.1).collect::<Vec<_>>())].0;
-    let worse = if status == "disconnected" { 2.5 } else { 1.0 };
+    let worse = if status == Status::Disconnected {
+        2.5
+    } else {
+        1.0
+    };
     let loss = (rng.lognormal(p.loss_percent, 0.8) * worse).min(15.0);
     let jitter = rng.lognormal(p.jitter_ms, 0.5) * worse;
 
     let (mut duration_seconds, mut end_time, mut reason) =
         (duration, Some(start + duration), Some(disconnect_reason));
-    if status != "failed" && start + duration > now {
+    if status != Status::Failed && start + duration > now {
         // Still running at `now`: the call is connected and has no end yet.
-        status = "connected";
+        status = Status::Connected;
         duration_seconds = now - start;
         end_time = None;
         reason = None;
@@ -442,7 +447,7 @@ fn make_call(
         start_time: start,
         end_time,
         carrier_lag_ms: carrier.round().max(1.0) as i64,
-        ai_latency_ms: if status == "failed" {
+        ai_latency_ms: if status == Status::Failed {
             0
         } else {
             ai.round().max(1.0) as i64
@@ -455,34 +460,25 @@ fn make_call(
     }
 }
 
-/// One turn of a conversation, as `GET /v1/calls/{id}` shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Turn {
-    /// 1-based position in the conversation.
-    pub turn_number: u32,
-    /// `"agent"` or `"caller"`; the agent speaks first (it answers).
-    pub speaker: &'static str,
-    /// How long the turn lasted.
-    pub duration_ms: i64,
-    /// Agent turns: the AI's response time; caller turns: the gateway's hand-off time.
-    pub processing_time_ms: i64,
-}
-
 /// The turns of a call, derived from its id and row so they are stable and consistent:
 /// none for a failed call, durations summing to the call's duration, and agent
 /// processing times averaging (up to rounding) to the row's `ai_latency_ms`.
 pub fn turns(
     id: &str,
-    status: &str,
+    status: Status,
     duration_seconds: i64,
     ai_latency_ms: i64,
     gateway_processing_ms: i64,
 ) -> Vec<Turn> {
-    if status == "failed" || duration_seconds <= 0 {
+    if status == Status::Failed || duration_seconds <= 0 {
         return Vec::new();
     }
     let mut rng = Rng::new(fnv1a(id.as_bytes()));
-    let min_turns = if status == "connected" { 2.0 } else { 1.0 };
+    let min_turns = if status == Status::Connected {
+        2.0
+    } else {
+        1.0
+    };
     let n = (duration_seconds as f64 / 14.0 * rng.range(0.7, 1.3))
         .round()
         .clamp(min_turns, 80.0) as usize;
@@ -522,6 +518,17 @@ pub fn turns(
         });
     }
     out
+}
+
+/// The turns of a stored call (`GET /v1/calls/{id}` derives them at request time).
+pub fn turns_of(row: &CallRow) -> Vec<Turn> {
+    turns(
+        &row.id,
+        row.status,
+        row.duration_seconds,
+        row.ai_latency_ms,
+        row.gateway_processing_ms,
+    )
 }
 
 /// Creates (or replaces) the database at `path` with generated data.
@@ -580,7 +587,7 @@ pub fn generate(path: &Path, opts: GenerateOptions) -> Result<GenerateSummary, S
     conn.execute_batch(
         "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -200000;",
     )?;
-    conn.execute_batch(db::SCHEMA)?;
+    conn.execute_batch(SCHEMA)?;
     let tx = conn.transaction()?;
     {
         let mut meta = tx.prepare("INSERT INTO meta (key, value) VALUES (?1, ?2)")?;
@@ -639,7 +646,7 @@ pub fn generate(path: &Path, opts: GenerateOptions) -> Result<GenerateSummary, S
         }
     }
     tx.commit()?;
-    conn.execute_batch(db::INDEXES)?;
+    conn.execute_batch(INDEXES)?;
     conn.execute_batch("ANALYZE;")?;
     drop(conn);
     std::fs::rename(&tmp, path).map_err(|source| ServerError::Io {
@@ -682,7 +689,7 @@ mod tests {
 
     #[test]
     fn turns_agree_with_the_row() {
-        let t = turns("call_abc", "connected", 300, 250, 20);
+        let t = turns("call_abc", Status::Connected, 300, 250, 20);
         assert!(t.len() >= 2);
         let total: i64 = t.iter().map(|x| x.duration_ms).sum();
         assert!((total - 300_000).abs() <= t.len() as i64);
@@ -693,8 +700,10 @@ mod tests {
             .collect();
         let mean = agent.iter().sum::<i64>() as f64 / agent.len() as f64;
         assert!((mean - 250.0).abs() < 2.0, "mean {mean}");
-        assert_eq!(t, turns("call_abc", "connected", 300, 250, 20));
-        assert!(turns("call_x", "failed", 0, 0, 20).is_empty());
+        assert_eq!(t, turns("call_abc", Status::Connected, 300, 250, 20));
+        assert!(turns("call_x", Status::Failed, 0, 0, 20).is_empty());
+        let d = turns("call_d", Status::Disconnected, 20, 250, 20);
+        assert!(!d.is_empty() && d[0].speaker == "agent");
     }
 
     #[test]

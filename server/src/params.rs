@@ -15,11 +15,24 @@ pub const DEFAULT_LIMIT: u32 = 20;
 pub const MAX_LIMIT: u32 = 100;
 /// Longest accepted `trunk_id`.
 pub const MAX_TRUNK_ID_LEN: usize = 128;
+/// The query parameters `GET /v1/calls` documents (the `serve` allow-list takes its
+/// names from here too).
+pub const CALLS_PARAMS: [&str; 6] = [
+    "limit",
+    "offset",
+    "status",
+    "trunk_id",
+    "start_date",
+    "end_date",
+];
+/// The query parameters `GET /v1/trunks` documents.
+pub const TRUNKS_PARAMS: [&str; 2] = ["limit", "offset"];
 /// How much of a bad value is quoted back in an error message.
 const QUOTE_LEN: usize = 64;
 
-/// The call statuses the API knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// The call statuses the API knows (serialized, and stored, as `as_str` spells them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Status {
     /// The call was answered and ended normally (or is still running).
     Connected,
@@ -235,22 +248,12 @@ fn page_from(pairs: &[(String, String)]) -> Result<PageQuery, ApiError> {
 
 /// Parses the query string of `GET /v1/trunks`.
 pub fn parse_page_query(raw: Option<&str>) -> Result<PageQuery, ApiError> {
-    page_from(&pairs(raw, &["limit", "offset"])?)
+    page_from(&pairs(raw, &TRUNKS_PARAMS)?)
 }
 
 /// Parses the query string of `GET /v1/calls`.
 pub fn parse_call_query(raw: Option<&str>) -> Result<CallQuery, ApiError> {
-    let pairs = pairs(
-        raw,
-        &[
-            "limit",
-            "offset",
-            "status",
-            "trunk_id",
-            "start_date",
-            "end_date",
-        ],
-    )?;
+    let pairs = pairs(raw, &CALLS_PARAMS)?;
     let page = page_from(&pairs)?;
     let mut filter = CallFilter::default();
     let (mut start_exact, mut end_exact) = (None, None);

@@ -1,4 +1,5 @@
-//! Per-key fixed-window rate limiting and the `X-RateLimit-*` headers.
+//! Fixed-window rate limiting per bucket and the `X-RateLimit-*` headers. The local API
+//! keys its buckets by `Bucket` (the valid key or anonymous); `serve` keys them by user.
 //!
 //! Windows are aligned to the wall clock (a minute unless `--rate-window` says otherwise;
 //! tests use a few seconds): `X-RateLimit-Reset` is the Unix second at which the current
@@ -8,6 +9,7 @@
 
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::Mutex;
 
 /// `X-RateLimit-Limit`.
@@ -58,15 +60,18 @@ impl Decision {
     }
 }
 
+/// Buckets kept before those of past windows are dropped (they count nothing any more).
+const PRUNE_AT: usize = 10_000;
+
 /// Counts requests per bucket per window.
 #[derive(Debug)]
-pub struct RateLimiter {
+pub struct RateLimiter<K = Bucket> {
     limit: u32,
     window_s: i64,
-    windows: Mutex<HashMap<Bucket, (i64, u32)>>,
+    windows: Mutex<HashMap<K, (i64, u32)>>,
 }
 
-impl RateLimiter {
+impl<K: Eq + Hash> RateLimiter<K> {
     /// A limiter allowing `per_minute` requests per bucket (0 = unlimited).
     pub fn new(per_minute: u32) -> Self {
         Self::with_window(per_minute, 60)
@@ -86,8 +91,13 @@ impl RateLimiter {
         self.window_s
     }
 
+    /// Requests allowed per window (0 = unlimited).
+    pub fn limit(&self) -> u32 {
+        self.limit
+    }
+
     /// Counts one request at Unix time `now` and says whether it may proceed.
-    pub fn check(&self, bucket: Bucket, now: i64) -> Decision {
+    pub fn check(&self, bucket: K, now: i64) -> Decision {
         let window = now.div_euclid(self.window_s);
         let reset = (window + 1) * self.window_s;
         let retry_after = u64::try_from(reset - now).unwrap_or(1).max(1);
@@ -101,6 +111,9 @@ impl RateLimiter {
             };
         }
         let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+        if windows.len() >= PRUNE_AT {
+            windows.retain(|_, (w, _)| *w == window);
+        }
         let entry = windows.entry(bucket).or_insert((window, 0));
         if entry.0 != window {
             *entry = (window, 0);
@@ -145,6 +158,14 @@ mod tests {
         assert!(!b.allowed && b.reset == 1_700_000_085 && b.retry_after == 4);
         assert!(rl.check(Bucket::Key, t + 4).allowed);
         assert_eq!(rl.window_s(), 5);
+    }
+
+    #[test]
+    fn any_key_type_gets_its_own_bucket() {
+        let rl: RateLimiter<String> = RateLimiter::new(1);
+        assert!(rl.check("alice".into(), 0).allowed);
+        assert!(!rl.check("alice".into(), 1).allowed);
+        assert!(rl.check("bob".into(), 1).allowed);
     }
 
     #[test]

@@ -10,10 +10,11 @@ use crate::db::{self, Db};
 use crate::error::{ApiError, ErrorCode, ServerError};
 use crate::faults::FaultSet;
 use crate::generate::{self, GenerateOptions};
-use crate::proxy::{self, Proxy};
 use crate::ratelimit::RateLimiter;
+use crate::serve::{self, Hooks};
 use crate::static_files::{self, KeyMode, Site, SiteConfig};
 use axum::extract::Request;
+use axum::http::{header, HeaderValue};
 use axum::Router;
 use std::io::Write;
 use std::net::{IpAddr, SocketAddr};
@@ -23,15 +24,20 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 /// In `demo`, data ending longer ago than this is regenerated so "the last 24 hours"
 /// means something.
 const DEMO_MAX_AGE_SECS: i64 = 3600;
 
+/// Open requests get this long to finish once a TLS server is asked to stop.
+const TLS_GRACE: Duration = Duration::from_secs(10);
+
 /// A server listening in the background.
 pub struct Running {
     addr: SocketAddr,
+    tls: bool,
     shutdown: oneshot::Sender<()>,
     task: JoinHandle<std::io::Result<()>>,
 }
@@ -42,9 +48,10 @@ impl Running {
         self.addr
     }
 
-    /// `http://ADDR:PORT`.
+    /// `http://ADDR:PORT`, or `https://` when serving TLS.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// Stops accepting, finishes open requests, and waits.
@@ -179,11 +186,26 @@ fn local_api(db: Arc<Db>, opts: &ApiOptions, demo: bool) -> Result<Router, Serve
     Ok(router)
 }
 
-/// Compression, security headers and request tracing around the whole app.
-fn finish(app: Router, connect_src: &[String]) -> Result<Router, ServerError> {
+/// Compression, security headers (HSTS when serving TLS) and request tracing around
+/// the whole app.
+fn finish(app: Router, connect_src: &[String], tls: bool) -> Result<Router, ServerError> {
     let app = app.layer(CompressionLayer::new());
-    let app = static_files::security_headers(app, connect_src)?;
+    let mut app = static_files::security_headers(app, connect_src)?;
+    if tls {
+        app = app.layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(crate::tls::HSTS),
+        ));
+    }
     Ok(app.layer(TraceLayer::new_for_http()))
+}
+
+/// What a serving subcommand listens on and answers with.
+struct Built {
+    ip: IpAddr,
+    port: u16,
+    app: Router,
+    tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 /// JSON 404 for paths outside `/v1` in `api` mode.
@@ -196,7 +218,7 @@ async fn api_only_not_found(req: Request) -> ApiError {
 }
 
 /// Builds the app of a subcommand.
-async fn build(command: Command) -> Result<(IpAddr, u16, Router), ServerError> {
+async fn build(command: Command, hooks: &Hooks) -> Result<Built, ServerError> {
     match command {
         Command::Demo(a) => {
             let db = prepare_db(a.data.clone(), Some(DEMO_MAX_AGE_SECS)).await?;
@@ -207,82 +229,106 @@ async fn build(command: Command) -> Result<(IpAddr, u16, Router), ServerError> {
                 SiteConfig {
                     api_base: "/v1".into(),
                     key_mode: KeyMode::Server,
+                    auth: None,
                 },
             );
             let app = local_api(db, &a.api, true)?.merge(site);
-            Ok((a.site.addr, a.site.port, finish(app, &a.site.connect_src)?))
+            Ok(Built {
+                ip: a.site.addr,
+                port: a.site.port,
+                app: finish(app, &a.site.connect_src, false)?,
+                tls: None,
+            })
         }
         Command::Api(a) => {
             let db = prepare_db(a.data.clone(), None).await?;
             let app = local_api(db, &a.api, false)?
                 .fallback(api_only_not_found)
                 .layer(api::cors());
-            Ok((a.addr, a.port, finish(app, &[])?))
+            Ok(Built {
+                ip: a.addr,
+                port: a.port,
+                app: finish(app, &[], false)?,
+                tls: None,
+            })
         }
         Command::Serve(a) => {
-            let site = Site {
-                dist: a.site.dist.clone(),
+            let tls = match (&a.tls_cert, &a.tls_key) {
+                (Some(cert), Some(key)) => Some(crate::tls::server_config(cert, key)?),
+                _ => None,
             };
             let mut connect_src = a.site.connect_src.clone();
-            let app = if a.direct {
+            if a.direct {
                 let api_base = a.api_base.clone().unwrap_or_else(|| a.upstream.clone());
                 if let Some(origin) = static_files::origin_of(&api_base) {
                     connect_src.push(origin);
                 }
-                tracing::info!("direct mode: the browser calls {api_base} with its user's key");
-                static_files::router(
-                    site,
-                    SiteConfig {
-                        api_base,
-                        key_mode: KeyMode::Direct,
-                    },
-                )
-            } else {
-                let key = ApiKey::from_file_or_env(a.key_file.as_deref())?;
-                let proxy = Proxy::new(&a.upstream, &key, Duration::from_secs(a.timeout))?;
-                tracing::info!("proxying /v1 to {}", proxy.upstream());
-                proxy::router(proxy).merge(static_files::router(
-                    site,
-                    SiteConfig {
-                        api_base: "/v1".into(),
-                        key_mode: KeyMode::Server,
-                    },
-                ))
-            };
+            }
+            let app = serve::build(&a, hooks)?;
             if !a.site.dist.join("index.html").exists() {
                 tracing::warn!(
                     "{} has no index.html: build the dashboard first",
                     a.site.dist.display()
                 );
             }
-            Ok((a.site.addr, a.site.port, finish(app, &connect_src)?))
+            let app = finish(app, &connect_src, tls.is_some())?;
+            Ok(Built {
+                ip: a.site.addr,
+                port: a.site.port,
+                app: serve::with_access_log(app, &a, hooks),
+                tls,
+            })
         }
-        Command::Generate(_) => Err(ServerError::Config(
-            "generate writes a database and does not serve".into(),
+        Command::Generate(_) | Command::User(_) => Err(ServerError::Config(
+            "generate and user do their job and exit; they do not serve".into(),
         )),
     }
 }
 
 /// Builds and binds a serving subcommand, serving in the background.
 pub async fn start(command: Command) -> Result<Running, ServerError> {
-    let (ip, port, app) = build(command).await?;
-    let listener = TcpListener::bind((ip, port))
-        .await
-        .map_err(|source| ServerError::Bind {
-            addr: SocketAddr::new(ip, port).to_string(),
-            source,
-        })?;
+    start_with(command, Hooks::default()).await
+}
+
+/// `start` with a given clock and access-log sink (tests).
+pub async fn start_with(command: Command, hooks: Hooks) -> Result<Running, ServerError> {
+    let Built { ip, port, app, tls } = build(command, &hooks).await?;
+    let bind_error = |source| ServerError::Bind {
+        addr: SocketAddr::new(ip, port).to_string(),
+        source,
+    };
+    let listener = TcpListener::bind((ip, port)).await.map_err(bind_error)?;
     let addr = listener.local_addr().map_err(ServerError::Serve)?;
     let (shutdown, rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
+    let make = app.into_make_service_with_connect_info::<SocketAddr>();
+    let task = match &tls {
+        None => tokio::spawn(async move {
+            axum::serve(listener, make)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await
+        }),
+        Some(config) => {
+            let listener = listener.into_std().map_err(ServerError::Serve)?;
+            let handle = axum_server::Handle::new();
+            let stopper = handle.clone();
+            tokio::spawn(async move {
                 let _ = rx.await;
+                stopper.graceful_shutdown(Some(TLS_GRACE));
+            });
+            let config = axum_server::tls_rustls::RustlsConfig::from_config(config.clone());
+            tokio::spawn(async move {
+                axum_server::from_tcp_rustls(listener, config)
+                    .handle(handle)
+                    .serve(make)
+                    .await
             })
-            .await
-    });
+        }
+    };
     Ok(Running {
         addr,
+        tls: tls.is_some(),
         shutdown,
         task,
     })
@@ -312,6 +358,14 @@ async fn stop_signal() {
 
 /// Runs the command line: generate, or serve until Ctrl-C / SIGTERM.
 pub async fn run(cli: Cli) -> Result<(), ServerError> {
+    if let Command::User(u) = &cli.command {
+        let u = u.clone();
+        let message = tokio::task::spawn_blocking(move || crate::user_cmd::run(&u))
+            .await
+            .map_err(|e| ServerError::Task(e.to_string()))??;
+        print!("{message}");
+        return Ok(());
+    }
     if let Command::Generate(g) = cli.command {
         let opts = GenerateOptions {
             calls: g.calls,

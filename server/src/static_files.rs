@@ -18,7 +18,7 @@
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -41,6 +41,9 @@ pub struct SiteConfig {
     pub api_base: String,
     /// `server`: the server adds the key; `direct`: the user supplies one.
     pub key_mode: KeyMode,
+    /// `serve` only: how users sign in, `password`, `header` or `none` (absent in `demo`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auth: Option<&'static str>,
 }
 
 /// Who holds the API key.
@@ -130,8 +133,18 @@ pub fn is_hashed_asset(path: &str) -> bool {
     (12..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// Should a miss on `path` get `index.html`?
-fn spa_candidate(path: &str, accepts_html: bool) -> bool {
+/// Does the request accept HTML (a browser navigating)?
+pub fn accepts_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"))
+}
+
+/// Is `path` one of the dashboard's own routes, answered with `index.html` when no file
+/// has that name? (Its last segment has no extension, it is not under `/v1`, and the
+/// request accepts HTML.)
+pub fn is_app_route(path: &str, accepts_html: bool) -> bool {
     let last = path.rsplit('/').next().unwrap_or("");
     accepts_html && !last.contains('.') && path != "/v1" && !path.starts_with("/v1/")
 }
@@ -179,11 +192,7 @@ async fn serve(State(site): State<Arc<Site>>, req: Request) -> Response {
         return plain(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed\n");
     }
     let path = req.uri().path().to_owned();
-    let accepts_html = req
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("text/html"));
+    let accepts_html = accepts_html(req.headers());
     let (method, headers) = (req.method().clone(), req.headers().clone());
 
     let served = ServeDir::new(&site.dist)
@@ -193,7 +202,7 @@ async fn serve(State(site): State<Arc<Site>>, req: Request) -> Response {
         .await;
     let Ok(mut resp) = served.map(|r| r.map(Body::new));
     if resp.status() == StatusCode::NOT_FOUND {
-        resp = if spa_candidate(&path, accepts_html) {
+        resp = if is_app_route(&path, accepts_html) {
             let mut index_req = Request::new(Body::empty());
             *index_req.method_mut() = method;
             *index_req.headers_mut() = headers;
@@ -276,11 +285,12 @@ mod tests {
 
     #[test]
     fn spa_fallback_rules() {
-        assert!(spa_candidate("/calls/call_abc", true));
-        assert!(spa_candidate("/", true));
-        assert!(!spa_candidate("/calls/call_abc", false));
-        assert!(!spa_candidate("/missing.js", true));
-        assert!(!spa_candidate("/v1/whatever", true));
+        assert!(is_app_route("/calls/call_abc", true));
+        assert!(is_app_route("/", true));
+        assert!(!is_app_route("/calls/call_abc", false));
+        assert!(!is_app_route("/missing.js", true));
+        assert!(!is_app_route("/config.json", true));
+        assert!(!is_app_route("/v1/whatever", true));
     }
 
     #[test]

@@ -29,6 +29,7 @@ async fn pair(upstream_extra: &[&str]) -> (TestServer, TestServer) {
             &base,
             "--key-file",
             &key_path,
+            "--no-auth",
         ],
     )
     .await;
@@ -151,7 +152,13 @@ async fn unreachable_upstream_is_502() {
     let s = start_in(
         dir,
         "serve",
-        &["--upstream", &upstream, "--key-file", &key_path],
+        &[
+            "--upstream",
+            &upstream,
+            "--key-file",
+            &key_path,
+            "--no-auth",
+        ],
     )
     .await;
     let resp = s.client.get(s.url("/v1/calls")).send().await.expect("get");
@@ -178,7 +185,7 @@ async fn config_and_site_in_proxy_mode() {
     assert_eq!(status, 200);
     assert_eq!(
         body,
-        serde_json::json!({"api_base": "/v1", "key_mode": "server"})
+        serde_json::json!({"api_base": "/v1", "key_mode": "server", "auth": "none"})
     );
     assert_eq!(header(&headers, "cache-control"), "no-cache");
     let resp = proxy.client.get(proxy.url("/")).send().await.expect("get");
@@ -192,7 +199,7 @@ async fn key_from_environment() {
     // The only test in this binary that touches the environment.
     std::env::set_var(dashboard_server::auth::KEY_ENV, UPSTREAM_KEY);
     let base = format!("{}/v1", upstream.running.url());
-    let s = start("serve", &["--upstream", &base]).await;
+    let s = start("serve", &["--upstream", &base, "--no-auth"]).await;
     let resp = s
         .client
         .get(s.url("/v1/calls?limit=1"))
@@ -213,6 +220,7 @@ async fn empty_key_file_is_refused() {
         "0",
         "--key-file",
         &key_file.to_string_lossy(),
+        "--no-auth",
     ])
     .await
     .err()
@@ -246,7 +254,7 @@ async fn direct_mode_serves_config_without_proxy() {
     .await;
     assert_eq!(
         body,
-        serde_json::json!({"api_base": "https://api.example.com/v1", "key_mode": "direct"})
+        serde_json::json!({"api_base": "https://api.example.com/v1", "key_mode": "direct", "auth": "none"})
     );
     assert!(header(&headers, "content-security-policy")
         .contains("connect-src 'self' https://api.example.com;"));

@@ -4,6 +4,8 @@
 // Each test binary uses a different subset of these helpers.
 #![allow(dead_code)]
 
+pub mod serve;
+
 use clap::Parser;
 use dashboard_server::cli::Cli;
 use dashboard_server::Running;
