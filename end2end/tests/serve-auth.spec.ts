@@ -218,3 +218,28 @@ test('Sign out (a form POST to /signout) returns to the sign-in page', async ({ 
   const r = await page.request.get(`${serve.url}/v1/calls`);
   expect(r.status()).toBe(401);
 });
+
+test('the dashboard shows who is signed in, and its Sign out signs out', async ({ page }) => {
+  await page.goto(`${serve.url}/`);
+  await signIn(page);
+  await settled(page);
+  await expect(page.locator('.topbar .user')).toHaveText(USER);
+  await page.locator('.topbar').getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(`${serve.url}/signin`);
+  const cookies = await page.context().cookies(serve.url);
+  expect(cookies.find((c) => c.name === '__Host-dashboard_session')).toBeUndefined();
+});
+
+test('a session that ends while the dashboard is open leads to the sign-in page and back', async ({ page }) => {
+  await page.goto(`${serve.url}/?status=connected`);
+  await signIn(page);
+  await settled(page);
+  // The session goes (expired, or ended elsewhere); the next request answers
+  // SIGN_IN_REQUIRED and the page goes to sign in, asking to come back to this view.
+  await page.context().clearCookies();
+  await page.locator('.filters [data-status=failed]').click();
+  await expect(page).toHaveURL(/\/signin\?next=%2F%3Fstatus%3D(connected|failed)/);
+  await signIn(page);
+  await settled(page);
+  await expect(rows(page).first()).toBeVisible();
+});
