@@ -53,6 +53,17 @@ tools:
 	    echo "  Debian's own Python: apt-get install -y python3-requests" >&2; \
 	    echo "  or put a Python where pip works (e.g. pyenv) first on PATH, then make tools again." >&2; \
 	    exit 1; }; fi
+	@# The export e2e tests read the files back with pandas, as a spreadsheet user's
+	@# scripts would (same Python, same rule as above).
+	@if ! python3 -c 'import pandas' 2>/dev/null; then \
+	  echo "== installing pandas for $$(command -v python3) (the export tests read CSV with it)"; \
+	  python3 -m pip install --quiet pandas || { \
+	    echo "error: could not install pandas for $$(command -v python3) with pip." >&2; \
+	    echo "  Debian's own Python: apt-get install -y python3-pandas" >&2; \
+	    exit 1; }; fi
+	@if ! command -v pdftoppm >/dev/null; then \
+	  echo "== installing poppler-utils from apt (pdftoppm: the printed report, as PNG)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; fi
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
 	  echo "== installing chromium and chromedriver from apt"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; fi

@@ -12,8 +12,10 @@ use crate::loader::{use_loader, LoaderOptions};
 use crate::trunks::TrunkDirectory;
 use crate::client::{load_site_config, Client, Connection, KeyMode, SiteConfig};
 use crate::components::{
-    AnalyticsPage, CallsPage, ConnectPanel, ReportPage, SignedInUser, ThemeChoice, ThemeToggle,
+    AnalyticsPage, CallsPage, ConnectPanel, ReportPage, SearchBox, SignedInUser, ThemeChoice,
+    ThemeToggle,
 };
+use crate::search::PhoneDigits;
 use crate::gatherer::PageCache;
 use crate::links::View;
 use crate::navigation;
@@ -33,6 +35,11 @@ pub struct TrunkList {
     /// Asks for the list again.
     pub retry: Callback<()>,
 }
+
+/// The phone number being searched for, in memory only: never the URL, the history,
+/// storage or a log (it is personal data), and gone on reload.
+#[derive(Clone, Copy)]
+pub struct PhoneSearch(pub RwSignal<Option<PhoneDigits>>);
 
 /// App-wide state every page reads through `use_context`.
 #[derive(Clone, Copy)]
@@ -130,6 +137,7 @@ pub fn App() -> impl IntoView {
     // Pages fetched for statistics are shared by the analytics view and the report.
     provide_context(StoredValue::new_local(PageCache::default()));
     provide_context(UrlFlush(StoredValue::new_local(None)));
+    provide_context(PhoneSearch(RwSignal::new(None)));
 
     // `config.json` is asked for now, before the first render below.
     let config_request = load_site_config();
@@ -181,6 +189,9 @@ pub fn App() -> impl IntoView {
                 <nav class="views" aria-label="Views">
                     {View::ALL.into_iter().map(|v| view! { <ViewLink view=v /> }).collect_view()}
                 </nav>
+                <Show when=move || state.client.with(Option::is_some)>
+                    <SearchBox />
+                </Show>
                 <div class="topbar-actions">
                     <Show when=move || state.is_direct() && state.client.with(Option::is_some)>
                         <span class="conn" title="API base">

@@ -84,6 +84,9 @@ pub struct SiteConfig {
     /// Requests in flight while gathering. Default 4.
     #[serde(default = "default_gather_concurrency")]
     pub gather_concurrency: usize,
+    /// Most calls an export or a number search gathers. Default 100,000.
+    #[serde(default = "default_export_cap")]
+    pub export_cap: u64,
     /// Who signs users in. Default: nobody.
     #[serde(default)]
     pub auth: AuthMode,
@@ -91,6 +94,10 @@ pub struct SiteConfig {
 
 fn default_gather_cap() -> u64 {
     GatherOptions::default().cap
+}
+
+fn default_export_cap() -> u64 {
+    100_000
 }
 
 fn default_gather_concurrency() -> usize {
@@ -116,6 +123,7 @@ impl Default for SiteConfig {
             key_mode: KeyMode::Direct,
             gather_cap: default_gather_cap(),
             gather_concurrency: default_gather_concurrency(),
+            export_cap: default_export_cap(),
             auth: AuthMode::None,
         }
     }

@@ -150,3 +150,50 @@ pub async fn gather(
     progress.fetched = calls.len() as u64;
     Ok(Gathered { calls, progress })
 }
+
+/// A gather that may stop before it starts: a set larger than the cap is not
+/// gathered at all (an export or a search says how many calls the filter holds and
+/// offers to narrow it; never a silent truncation).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Capped {
+    /// Every call of the set.
+    All(Gathered),
+    /// The set holds `total` calls, more than `cap`.
+    TooMany {
+        /// Calls matching the filter.
+        total: u64,
+        /// The most this gather takes.
+        cap: u64,
+    },
+}
+
+/// Counts `query`'s set with one one-row request; gathers all of it if it holds at
+/// most `opts.cap` calls (through `cache`, so a retry asks only the missing pages).
+pub async fn gather_all_or_count(
+    client: &Client,
+    query: &CallQuery,
+    now: DateTime<Utc>,
+    opts: GatherOptions,
+    cache: &PageCache,
+    signal: &AbortSignal,
+    listen: &Listeners<'_>,
+) -> Result<Capped, ApiError> {
+    let total = client
+        .calls_window(query, now, 1, 0, signal, listen.notify)
+        .await?
+        .pagination
+        .total;
+    if total > opts.cap {
+        return Ok(Capped::TooMany {
+            total,
+            cap: opts.cap,
+        });
+    }
+    let opts = GatherOptions {
+        cap: total.max(1),
+        ..opts
+    };
+    gather(client, query, now, opts, cache, signal, listen)
+        .await
+        .map(Capped::All)
+}

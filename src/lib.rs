@@ -14,6 +14,7 @@ pub mod gather;
 pub mod links;
 pub mod load;
 pub mod pager;
+pub mod search;
 pub mod sort;
 pub mod stats;
 pub mod table;
@@ -29,6 +30,7 @@ browser_layer! {
     mod app;
     pub mod client;
     pub mod components;
+    mod download;
     pub mod gatherer;
     pub mod list_view;
     pub mod loader;
@@ -38,5 +40,5 @@ browser_layer! {
     mod url_state;
     pub mod use_analysis;
     pub mod view_clock;
-    pub use app::{provide_trunk_list, App, AppState, TrunkList};
+    pub use app::{provide_trunk_list, App, AppState, PhoneSearch, TrunkList};
 }

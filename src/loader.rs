@@ -142,6 +142,11 @@ where
         self.state.with(f)
     }
 
+    /// Reads the load's state without tracking it (in handlers).
+    pub fn with_untracked<R>(&self, f: impl FnOnce(&Load<K, T>) -> R) -> R {
+        self.state.with_untracked(f)
+    }
+
     /// Where the load stands (tracked).
     pub fn phase(&self) -> Phase {
         self.state.with(Load::phase)

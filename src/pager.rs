@@ -94,3 +94,13 @@ pub fn previous(page: u32) -> u32 {
 pub fn next(page: u32, pages: u32) -> u32 {
     page.saturating_add(1).min(pages.max(1))
 }
+
+/// The rows of `page` (1-based) at `size` rows a page: the client-side pages of a
+/// list held in memory (search results).
+pub fn slice<T>(rows: &[T], page: u32, size: u32) -> &[T] {
+    let start = usize::try_from(offset(page, size))
+        .unwrap_or(usize::MAX)
+        .min(rows.len());
+    let end = start.saturating_add(size as usize).min(rows.len());
+    &rows[start..end]
+}

@@ -175,3 +175,25 @@ pub fn current_query() -> CallQuery {
         .unwrap_or_default();
     CallQuery::from_url_query(&search)
 }
+
+/// The view the page shows now, from the location's path.
+pub fn current_view() -> Option<crate::links::View> {
+    let path = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
+    crate::links::View::of_path(&path)
+}
+
+/// Follows a link relative to the site's base (`report?day=…`), with a history entry.
+pub fn use_go() -> impl Fn(String) + Clone + 'static {
+    let navigate = use_navigate();
+    move |href: String| {
+        navigate(
+            &crate::navigation::resolve(&href),
+            NavigateOptions {
+                resolve: false,
+                ..Default::default()
+            },
+        );
+    }
+}

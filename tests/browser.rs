@@ -112,6 +112,7 @@ fn mount_view(query: &str, key: &str, analytics: bool, gather_cap: u64) -> Mount
             key_mode: KeyMode::Direct,
             gather_cap,
             gather_concurrency: 4,
+            export_cap: 100_000,
             auth: AuthMode::None,
         })),
         client: RwSignal::new(Some(Client::new(Connection {
@@ -309,12 +310,25 @@ async fn trunk_filter_narrows_rows_to_that_trunk() {
     .await;
     m.choose("#trunk-filter", &trunk);
     m.see_range(&format!("1–20 of {}", n(total))).await;
-    let trunks: Vec<String> = m
+    // The cells show the trunk's name (from /v1/trunks) and keep its id as their title.
+    let ids: Vec<Option<String>> = m
+        .all("tr.row td:nth-child(2)")
+        .iter()
+        .map(|t| t.get_attribute("title"))
+        .collect();
+    assert!(
+        ids.iter().all(|t| t.as_deref() == Some(trunk.as_str())),
+        "{ids:?}"
+    );
+    let names: Vec<String> = m
         .all("tr.row td:nth-child(2)")
         .iter()
         .map(|t| t.text_content().unwrap())
         .collect();
-    assert!(trunks.iter().all(|t| *t == trunk), "{trunks:?}");
+    assert!(
+        names.iter().all(|t| *t != trunk && *t == names[0]),
+        "{names:?}"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -610,12 +624,12 @@ async fn clicking_a_trunk_row_sets_the_trunk_filter() {
     })
     .await;
     m.until("show only that trunk's calls", 15, |m| {
-        let trunks: Vec<String> = m
+        let trunks: Vec<Option<String>> = m
             .all("[aria-label=Calls] tr.row td:nth-child(2)")
             .iter()
-            .map(|t| t.text_content().unwrap())
+            .map(|t| t.get_attribute("title"))
             .collect();
-        !trunks.is_empty() && trunks.iter().all(|t| *t == trunk)
+        !trunks.is_empty() && trunks.iter().all(|t| t.as_deref() == Some(trunk.as_str()))
     })
     .await;
 }

@@ -752,3 +752,66 @@ mod kpi {
         assert_eq!(Kpi::OverSloShare.format(None), "–");
     }
 }
+
+mod daily_report {
+    use super::*;
+
+    #[test]
+    fn the_six_figures_beside_the_day_before_and_a_week_before() {
+        let day = fixture();
+        let previous = &fixture()[..2]; // two connected calls
+        let week = &fixture()[2..3]; // one failed call
+        let range = (utc("2024-03-05T00:00:00Z"), utc("2024-03-05T23:59:59Z"));
+        let r = DailyReport::compute(&day, previous, week, range, 500);
+        let rows = r.comparison_rows();
+        assert_eq!(rows[0], ["Total calls", "6", "2", "1"]);
+        assert_eq!(
+            rows[1],
+            ["Connected", "3 (50.0%)", "2 (100.0%)", "0 (0.0%)"]
+        );
+        assert_eq!(rows[2], ["Failed", "1 (16.7%)", "0 (0.0%)", "1 (100.0%)"]);
+        assert_eq!(rows[4][0], "Total duration");
+        assert_eq!(rows[5], ["Avg AI latency", "350 ms", "250 ms", "0 ms"]);
+        // Hourly buckets over the day, and the fixture's calls in hours 10 and 11.
+        assert_eq!(r.analysis.buckets.width.seconds(), 3_600);
+        assert_eq!(r.analysis.buckets.buckets.len(), 24);
+        assert_eq!(r.analysis.buckets.buckets[10].counts.total(), 4);
+        assert_eq!(r.analysis.buckets.buckets[11].counts.total(), 2);
+        assert_eq!(r.failed.len(), 1);
+        assert_eq!(r.failed_total(), 1);
+    }
+
+    #[test]
+    fn per_trunk_rows_and_the_latency_line() {
+        let range = (utc("2024-03-05T00:00:00Z"), utc("2024-03-05T23:59:59Z"));
+        let r = DailyReport::compute(&fixture(), &[], &[], range, 500);
+        // Trunk A: 4 calls (2 connected, 1 failed, 1 disconnected); latency calls a1,
+        // a2, a4: AI mean (200+300+500)/3 = 333 ms; totals [310, 440, 610] p95 = 593 ms.
+        let a = r
+            .trunk_rows()
+            .into_iter()
+            .find(|row| row[0] == "A")
+            .expect("trunk A");
+        assert_eq!(a, ["A", "4", "50.0%", "25.0%", "333 ms", "593 ms"]);
+        assert_eq!(
+            r.latency_line(),
+            "Total latency over 4 calls: p50 375 ms, p95 584 ms, p99 605 ms; 25.0% over the 500 ms SLO."
+        );
+        // An empty day reads as unknown, not zero.
+        let empty = DailyReport::compute(&[], &[], &[], range, 500);
+        assert_eq!(
+            empty.comparison_rows()[1],
+            ["Connected", "0 (–)", "0 (–)", "0 (–)"]
+        );
+    }
+
+    #[test]
+    fn at_most_fifty_failed_calls_are_listed() {
+        let many: Vec<Call> = (0..80)
+            .map(|i| call("A", "failed", &format!("10:{:02}", i % 60), 0, [0, 0, 0]))
+            .collect();
+        let range = (utc("2024-03-05T00:00:00Z"), utc("2024-03-05T23:59:59Z"));
+        let r = DailyReport::compute(&many, &[], &[], range, 500);
+        assert_eq!((r.failed.len(), r.failed_total()), (FAILED_LISTED, 80));
+    }
+}

@@ -30,6 +30,7 @@ const BROWSER_LAYER: &[&str] = &[
     "app.rs",
     "client.rs",
     "components",
+    "download.rs",
     "gatherer.rs",
     "list_view.rs",
     "loader.rs",

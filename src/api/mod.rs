@@ -10,8 +10,8 @@ mod wire;
 
 pub use error::{ApiError, ErrorBody, ErrorDetail, SIGN_IN_REQUIRED};
 pub use query::{
-    rfc3339, CallQuery, DateRange, Filters, PageSize, Preset, Slo, StatusFilter, TimeZoneMode,
-    TrunkId, MAX_SLO_MS,
+    rfc3339, CallId, CallQuery, DateRange, Filters, PageSize, Preset, Slo, StatusFilter,
+    TimeZoneMode, TrunkId, MAX_SLO_MS,
 };
 pub use retry::{retry_after_seconds, Attempts, RetryNotice, RetryPolicy};
 pub use wire::{

@@ -214,6 +214,28 @@ impl TrunkId {
     }
 }
 
+/// A call id in the URL (`call=`): the call whose detail panel is open. Non-empty,
+/// at most 128 characters of letters, digits, `_` and `-`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CallId(String);
+
+impl CallId {
+    /// The id, if `raw` (trimmed) is one.
+    pub fn new(raw: &str) -> Option<CallId> {
+        let v = raw.trim();
+        let ok = !v.is_empty()
+            && v.len() <= MAX_TRUNK_LEN
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        ok.then(|| CallId(v.to_owned()))
+    }
+
+    /// The id as the API spells it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// A service-level objective on total latency, in ms: 1 to [`MAX_SLO_MS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Slo(u32);
@@ -273,6 +295,7 @@ pub struct CallQuery {
     page_size: PageSize,
     tz: TimeZoneMode,
     slo: Option<Slo>,
+    call: Option<CallId>,
 }
 
 impl Default for CallQuery {
@@ -291,6 +314,7 @@ impl CallQuery {
             page_size: PageSize::default(),
             tz: TimeZoneMode::default(),
             slo: None,
+            call: None,
         }
     }
 
@@ -317,6 +341,7 @@ impl CallQuery {
                         .unwrap_or_default()
                 }
                 "slo" => q.slo = value.parse().ok().and_then(Slo::new),
+                "call" => q.call = CallId::new(&value),
                 "tz" => {
                     q.tz = if value == "utc" {
                         TimeZoneMode::Utc
@@ -384,6 +409,9 @@ impl CallQuery {
         }
         if let Some(slo) = self.slo {
             out.append_pair("slo", &slo.ms().to_string());
+        }
+        if let Some(call) = &self.call {
+            out.append_pair("call", call.as_str());
         }
     }
 
@@ -456,6 +484,20 @@ impl CallQuery {
     /// The user's SLO on total latency, if set (else the analytics default applies).
     pub fn slo(&self) -> Option<Slo> {
         self.slo
+    }
+
+    /// The call whose detail panel is open, if one is.
+    pub fn call(&self) -> Option<&CallId> {
+        self.call.as_ref()
+    }
+
+    /// The same view with another call's detail panel open (or none): a display
+    /// setting, so the page is kept.
+    pub fn with_call(&self, call: Option<CallId>) -> Self {
+        CallQuery {
+            call,
+            ..self.clone()
+        }
     }
 
     /// The same filters on another page (the pager's target); page 0 reads as 1.

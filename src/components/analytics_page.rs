@@ -11,6 +11,7 @@ use crate::components::{
     StatusLine, ThemeChoice, TrunkTable,
 };
 use crate::list_view::use_list_view;
+use crate::export::{file_name, ExportFormat, ExportScope};
 use crate::stats::DEFAULT_TOTAL_SLO_MS;
 use crate::use_analysis::use_analysis;
 
@@ -57,9 +58,12 @@ pub fn AnalyticsPage() -> impl IntoView {
             let c = ctx.get_untracked();
             analysis.with_untracked(|a| kind.tooltip(a.as_ref()?, c, &hit))
         });
+        let file = Signal::derive(move || {
+            query.with(|q| file_name(&format!("chart-{}", kind.name()), q, ExportScope::All, ExportFormat::Csv, v.clock.now.get()))
+        });
         view! {
             <ChartPanel title=kind.title() name=kind.name() draw=draw dark=dark
-                summary=summary table=table tooltip=tooltip on_pick=on_pick />
+                summary=summary table=table tooltip=tooltip on_pick=on_pick file_name=file />
         }
     };
     let trunk_rows = Signal::derive(move || {
@@ -80,7 +84,9 @@ pub fn AnalyticsPage() -> impl IntoView {
                 <div class="charts-grid">
                     {ChartKind::ALL.into_iter().map(chart).collect_view()}
                 </div>
-                <TrunkTable rows=trunk_rows on_trunk=on_trunk />
+                <TrunkTable rows=trunk_rows on_trunk=on_trunk file_name=Signal::derive(move || {
+                query.with(|q| file_name("trunks", q, ExportScope::All, ExportFormat::Csv, v.clock.now.get()))
+            }) />
             </div>
             <h2 class="section-title">"Calls"</h2>
             <CallList query=query on_change=set_query clock=v.clock seen_trunks=v.seen_trunks busy=v.busy />

@@ -11,8 +11,8 @@ use std::rc::Rc;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
-use crate::api::{Call, CallQuery, CallsPage, PageSize};
-use crate::components::{CallTable, DetailPanel, LoadBanners, Pager};
+use crate::api::{Call, CallId, CallQuery, CallsPage, PageSize};
+use crate::components::{CallTable, DetailPanel, ExportMenu, LoadBanners, Pager};
 use crate::loader::{use_loader, LoaderOptions};
 use crate::perf;
 use crate::url_state::UrlWriter;
@@ -33,8 +33,8 @@ pub fn CallList(
     /// Set while a page request is in flight.
     busy: RwSignal<bool>,
 ) -> impl IntoView {
-    let selected = RwSignal::new(None::<Call>);
-    // The row that opened the detail panel gets the focus back when it closes.
+    // The open detail panel is in the URL (`call=`), so a link to one call can be
+    // shared and reloaded. The row that opened it gets the focus back when it closes.
     let opener = StoredValue::new_local(None::<web_sys::HtmlElement>);
     let open = move |c: Call| {
         let active = web_sys::window()
@@ -42,10 +42,10 @@ pub fn CallList(
             .and_then(|d| d.active_element())
             .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
         opener.set_value(active);
-        selected.set(Some(c));
+        on_change.run(query.get_untracked().with_call(CallId::new(&c.id)));
     };
     let close = move || {
-        selected.set(None);
+        on_change.run(query.get_untracked().with_call(None));
         if let Some(el) = opener.get_value() {
             let _ = el.focus();
         }
@@ -71,7 +71,8 @@ pub fn CallList(
         }
     };
     let list = use_loader(
-        move || Some((query.get(), clock.now.get())),
+        // The open detail panel is no part of what the list asks for.
+        move || Some((query.with(|q| q.with_call(None)), clock.now.get())),
         |(q, now), job| {
             perf::start("dashboard:rows");
             perf::start("dashboard:rows-fetch");
@@ -111,7 +112,12 @@ pub fn CallList(
     let empty =
         move || list.with(|l| !l.is_running() && l.data().is_some_and(|p| p.calls.is_empty()));
 
+    // The panel shows the row's fields at once when the call is on screen; a shared
+    // link or a search names a call by id alone, and the panel reads it.
+    let selected = Memo::new(move |_| query.with(|q| q.call().cloned()));
+
     view! {
+        <ExportMenu query=query now=clock.now page_calls=calls />
         <LoadBanners status=status on_retry=move |_| clock.refresh()
             stale_note="The rows below are the previous view's, kept until this one loads."
             stale_class="rows-note" />
@@ -134,8 +140,9 @@ pub fn CallList(
         <Pager total=total shown=shown page=shown_page page_size=page_size
             on_page=move |p| on_change.run(query.get_untracked().with_page(p))
             on_size=move |size: PageSize| on_change.run(query.get_untracked().with_page_size(size)) />
-        {move || selected.get().map(|c| view! {
-            <DetailPanel call=c tz=tz on_close=move |_| close() />
+        {move || selected.get().map(|id| {
+            let row = calls.with_untracked(|c| c.iter().find(|c| c.id == id.as_str()).cloned());
+            view! { <DetailPanel id=id row=row tz=tz on_close=move |_| close() /> }
         })}
     }
 }

@@ -8,6 +8,8 @@ use wasm_bindgen::JsCast;
 use crate::charts::{
     render_svg, ChartError, ChartGeometry, ChartStyle, Hit, HitTarget, SvgArea, Table,
 };
+use crate::download;
+use crate::export::{self, ExportFormat};
 use crate::perf;
 
 /// Height of every chart, in CSS pixels.
@@ -71,7 +73,21 @@ pub fn ChartPanel(
     /// Whether the page is in the dark theme.
     #[prop(into)]
     dark: Signal<bool>,
+    /// The name of the file the table downloads as.
+    #[prop(into)]
+    file_name: Signal<String>,
 ) -> impl IntoView {
+    let csv_problem = RwSignal::new(None::<String>);
+    let download_csv = move |_| {
+        let saved = table
+            .with_untracked(export::table_csv)
+            .map_err(|e| e.to_string())
+            .and_then(|text| {
+                download::save(&file_name.get_untracked(), ExportFormat::Csv.mime(), &text)
+                    .map_err(|e| e.to_string())
+            });
+        csv_problem.set(saved.err());
+    };
     let frame = NodeRef::<leptos::html::Div>::new();
     let width = RwSignal::new(0u32);
     let geometry = StoredValue::new(None::<ChartGeometry>);
@@ -155,11 +171,16 @@ pub fn ChartPanel(
         <section class="chart card" aria-labelledby=format!("chart-{name}-title")>
             <header class="chart-head">
                 <h2 id=format!("chart-{name}-title")>{title}</h2>
-                <button type="button" class="btn btn-ghost" aria-pressed=move || as_table.get().to_string()
-                    on:click=move |_| as_table.update(|t| *t = !*t)>
-                    {move || if as_table.get() { "Show as chart" } else { "Show as table" }}
-                </button>
+                <div class="chart-actions">
+                    <button type="button" class="btn btn-ghost" aria-pressed=move || as_table.get().to_string()
+                        on:click=move |_| as_table.update(|t| *t = !*t)>
+                        {move || if as_table.get() { "Show as chart" } else { "Show as table" }}
+                    </button>
+                    <button type="button" class="btn btn-ghost chart-csv" on:click=download_csv
+                        aria-label=format!("Download the data of {title} as CSV")>"CSV"</button>
+                </div>
             </header>
+            {move || csv_problem.get().map(|p| view! { <p class="banner banner-error" role="alert">{p}</p> })}
             <p id=summary_id.clone() class="chart-summary" class:visually-hidden=move || empty.get() && !as_table.get()>
                 {move || summary.get()}
             </p>

@@ -3,25 +3,29 @@
 
 use leptos::prelude::*;
 
-use crate::api::{ApiError, Call, TimeZoneMode};
+use crate::api::{ApiError, Call, CallId, TimeZoneMode};
 use crate::app::TrunkList;
 use crate::components::LoadBanners;
 use crate::format;
 use crate::loader::{use_loader, LoaderOptions};
 
-/// A side panel (a dialog on small screens) for `call`; `on_close` hides it.
+/// A side panel (a dialog on small screens) for the call `id`; `on_close` hides it.
 #[component]
 pub fn DetailPanel(
-    call: Call,
+    /// The call.
+    id: CallId,
+    /// Its row, when it is on screen: its fields show at once.
+    row: Option<Call>,
     #[prop(into)] tz: Signal<TimeZoneMode>,
     #[prop(into)] on_close: Callback<()>,
 ) -> impl IntoView {
-    // `None`: the API does not offer per-call details (a 404 here is no error).
-    let id = call.id.clone();
+    // `None`: a 404. For a call on screen that means the API offers no per-call
+    // details; for a call named only by id (a link, a search), that there is no such call.
+    let key = id.clone();
     let extra = use_loader(
-        move || Some(id.clone()),
+        move || Some(key.clone()),
         |id, job| {
-            let id = id.clone();
+            let id = id.as_str().to_owned();
             Box::pin(async move {
                 match job.client.call_detail(&id, &job.signal, job.notify()).await {
                     Ok(d) => Ok(Some(d)),
@@ -44,16 +48,10 @@ pub fn DetailPanel(
     let field = |name: &'static str, value: String| {
         view! { <dt>{name}</dt><dd>{value}</dd> }
     };
-    let c = call.clone();
     let zone = tz.get_untracked();
-    view! {
-        <aside class="detail" role="dialog" aria-modal="false" aria-labelledby="detail-title"
-            on:keydown=move |ev| if ev.key() == "Escape" { on_close.run(()) }>
-            <header class="detail-head">
-                <h2 id="detail-title" class="mono">{c.id.clone()}</h2>
-                <button type="button" class="btn btn-icon" aria-label="Close details" node_ref=close_ref
-                    on:click=move |_| on_close.run(())>"✕"</button>
-            </header>
+    let known = row.is_some();
+    let fields = move |c: &Call| {
+        view! {
             <dl class="kv">
                 {field("Status", c.status.as_str().to_owned())}
                 {field("Trunk", names.get_untracked().name_and_id(&c.trunk_id))}
@@ -67,12 +65,28 @@ pub fn DetailPanel(
                 {field("Gateway", format::latency_ms(c.gateway_processing_ms))}
                 {field("Total latency", format::latency_ms(c.total_latency_ms()))}
             </dl>
+        }
+    };
+    let shown_id = id.as_str().to_owned();
+    view! {
+        <aside class="detail" role="dialog" aria-modal="false" aria-labelledby="detail-title"
+            on:keydown=move |ev| if ev.key() == "Escape" { on_close.run(()) }>
+            <header class="detail-head">
+                <h2 id="detail-title" class="mono">{shown_id.clone()}</h2>
+                <button type="button" class="btn btn-icon" aria-label="Close details" node_ref=close_ref
+                    on:click=move |_| on_close.run(())>"✕"</button>
+            </header>
+            {row.as_ref().map(fields)}
+            {move || (!known).then(|| extra.with(|l| l.data().cloned().flatten()).map(|d| fields(&d.call)))}
             {move || extra.with(|l| l.is_running() && l.data().is_none())
                 .then(|| view! { <p class="muted">"Loading details…"</p> })}
             <LoadBanners status=extra.status() on_retry=move |_| extra.retry() />
             {move || extra.with(|l| l.data().cloned()).map(|detail| match detail {
-                None => view! {
+                None if known => view! {
                     <p class="muted">"This API does not offer per-call details; the fields above are all there is."</p>
+                }.into_any(),
+                None => view! {
+                    <p class="not-found" role="alert">{format!("No call with id {}.", shown_id)}</p>
                 }.into_any(),
                 Some(d) => {
                     let metrics = d.metrics.clone().unwrap_or_default();

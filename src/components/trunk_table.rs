@@ -3,6 +3,9 @@
 
 use leptos::prelude::*;
 
+use crate::charts::{table_trunks, TrunkData};
+use crate::download;
+use crate::export::{self, ExportFormat};
 use crate::format;
 use crate::stats::{sort_trunks, Segment, TrunkColumn, TrunkRow, WORST_FIRST};
 
@@ -11,6 +14,9 @@ use crate::stats::{sort_trunks, Segment, TrunkColumn, TrunkRow, WORST_FIRST};
 pub fn TrunkTable(
     #[prop(into)] rows: Signal<Vec<TrunkRow>>,
     #[prop(into)] on_trunk: Callback<String>,
+    /// The name of the file the table downloads as.
+    #[prop(into)]
+    file_name: Signal<String>,
 ) -> impl IntoView {
     let sort = RwSignal::new(WORST_FIRST);
     let sorted = Memo::new(move |_| {
@@ -18,6 +24,17 @@ pub fn TrunkTable(
         sort_trunks(&mut r, sort.get());
         r
     });
+    let csv_problem = RwSignal::new(None::<String>);
+    let download_csv = move |_| {
+        let saved = sorted
+            .with_untracked(|rows| export::table_csv(&table_trunks(&TrunkData { rows, max_rows: usize::MAX })))
+            .map_err(|e| e.to_string())
+            .and_then(|text| {
+                download::save(&file_name.get_untracked(), ExportFormat::Csv.mime(), &text)
+                    .map_err(|e| e.to_string())
+            });
+        csv_problem.set(saved.err());
+    };
     let columns: Vec<(TrunkColumn, String)> = [
         (TrunkColumn::Trunk, "Trunk".to_owned()),
         (TrunkColumn::Calls, "Calls".to_owned()),
@@ -40,7 +57,12 @@ pub fn TrunkTable(
     };
     view! {
         <section class="card trunk-table" id="trunks" aria-labelledby="trunks-title">
-            <h2 id="trunks-title">"Latency by trunk"</h2>
+            <div class="chart-head">
+                <h2 id="trunks-title">"Latency by trunk"</h2>
+                <button type="button" class="btn btn-ghost" id="trunks-csv" on:click=download_csv
+                    aria-label="Download the per-trunk table as CSV">"CSV"</button>
+            </div>
+            {move || csv_problem.get().map(|p| view! { <p class="banner banner-error" role="alert">{p}</p> })}
             <div class="table-wrap">
                 <table class="calls">
                     <thead><tr>{columns.into_iter().map(header).collect_view()}</tr></thead>

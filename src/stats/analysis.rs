@@ -326,8 +326,10 @@ fn trunk_rows(
     for (&kind, &t) in kinds.iter().zip(trunk_of) {
         let row = &mut rows[t as usize];
         row.calls += 1;
-        if kind == StatusKind::Failed {
-            row.failed += 1;
+        match kind {
+            StatusKind::Failed => row.failed += 1,
+            StatusKind::Connected => row.connected += 1,
+            _ => {}
         }
     }
     let lat = ordered.by_group(trunk_ids.len(), trunk_key);

@@ -37,6 +37,7 @@
 //! whole set. `examples/bench_stats.rs` times it on 100,000 calls.
 
 mod analysis;
+mod daily_report;
 mod distribution;
 mod kpi;
 mod latency_summary;
@@ -48,6 +49,7 @@ mod time_buckets;
 mod trunk_row;
 
 pub use analysis::{Analysis, AnalysisOptions, LatencyCalls, DEFAULT_TOTAL_SLO_MS};
+pub use daily_report::{DailyReport, FAILED_LISTED};
 pub use distribution::{CdfPoint, Distribution, Histogram, MAX_BINS};
 pub use kpi::{compare, Better, Kpi, KpiDelta, KpiDeltas, Verdict};
 pub use latency_summary::LatencySummary;

@@ -14,6 +14,8 @@ pub struct TrunkRow {
     pub calls: u64,
     /// Failed calls of the trunk.
     pub failed: u64,
+    /// Connected calls of the trunk.
+    pub connected: u64,
     /// Calls that count for latency (see the module doc of `stats`).
     pub latency_calls: usize,
     /// Mean of each segment in ms over the latency calls.
@@ -35,6 +37,11 @@ impl TrunkRow {
         for r in rows {
             r.name = dir.name(&r.trunk_id).map(str::to_owned);
         }
+    }
+
+    /// Connected calls over all calls of the trunk; `None` without calls.
+    pub fn connected_share(&self) -> Option<f64> {
+        (self.calls > 0).then(|| self.connected as f64 / self.calls as f64)
     }
 
     /// Failed calls over all calls of the trunk; `None` without calls.
