@@ -92,9 +92,20 @@ impl AppState {
     }
 }
 
+/// Provides what every view reads from the app: `state`, the page cache shared by the
+/// analytics view, exports and the report, the in-memory phone search, and the
+/// account's trunks ([`TrunkList`]). The app and the browser tests both call it, so a
+/// mounted view sees what it sees in the app.
+pub fn provide_app_context(state: AppState) {
+    provide_context(state);
+    provide_context(StoredValue::new_local(PageCache::default()));
+    provide_context(PhoneSearch(RwSignal::new(None)));
+    provide_trunk_list();
+}
+
 /// Reads the account's trunks once per connection and provides them as [`TrunkList`]
 /// to the views below (needs [`AppState`] in context).
-pub fn provide_trunk_list() {
+fn provide_trunk_list() {
     // The account's trunks, once per connection; a 404 (no such endpoint) means no
     // names, and labels fall back to ids.
     let trunks = use_loader(
@@ -132,12 +143,9 @@ pub fn App() -> impl IntoView {
         auth_problem: RwSignal::new(None),
         config_problem: RwSignal::new(None),
     };
-    provide_context(state);
+    provide_app_context(state);
     provide_context(ThemeChoice(RwSignal::new(storage::theme())));
-    // Pages fetched for statistics are shared by the analytics view and the report.
-    provide_context(StoredValue::new_local(PageCache::default()));
     provide_context(UrlFlush(StoredValue::new_local(None)));
-    provide_context(PhoneSearch(RwSignal::new(None)));
 
     // `config.json` is asked for now, before the first render below.
     let config_request = load_site_config();
@@ -167,8 +175,6 @@ pub fn App() -> impl IntoView {
         }
         state.config.set(Some(config));
     });
-
-    provide_trunk_list();
 
     let url_flush = expect_context::<UrlFlush>();
     let disconnect = move |_| {

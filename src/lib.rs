@@ -40,5 +40,5 @@ browser_layer! {
     mod url_state;
     pub mod use_analysis;
     pub mod view_clock;
-    pub use app::{provide_trunk_list, App, AppState, PhoneSearch, TrunkList};
+    pub use app::{provide_app_context, App, AppState, PhoneSearch, TrunkList};
 }

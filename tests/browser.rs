@@ -12,7 +12,7 @@ use std::time::Duration;
 use call_dashboard::api::{decode_calls_page, CallsPage};
 use call_dashboard::client::{AuthMode, Client, Connection, KeyMode, SiteConfig};
 use call_dashboard::components::{AnalyticsPage, CallsPage as CallsView};
-use call_dashboard::{provide_trunk_list, AppState};
+use call_dashboard::{provide_app_context, AppState};
 use gloo_net::http::Request;
 use leptos::prelude::*;
 use leptos_router::components::Router;
@@ -123,8 +123,7 @@ fn mount_view(query: &str, key: &str, analytics: bool, gather_cap: u64) -> Mount
         config_problem: RwSignal::new(None),
     };
     let handle = leptos::mount::mount_to(root.clone(), move || {
-        provide_context(state);
-        provide_trunk_list();
+        provide_app_context(state);
         view! {
             <Router>
                 {move || state.client.get().is_some().then(|| if analytics {
