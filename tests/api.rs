@@ -3,8 +3,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use call_dashboard::api::{
-    decode_call_detail, decode_calls_page, decode_trunks_page, ApiError, CallQuery, CallStatus,
-    DateRange, PageSize, Preset, Slo, StatusFilter, TimeZoneMode, TrunkId,
+    decode_call_detail, decode_calls_page, decode_trunks_page, ApiError, CallId, CallQuery,
+    CallStatus, DateRange, PageSize, Preset, Slo, StatusFilter, TimeZoneMode, TrunkId,
 };
 use chrono::{DateTime, TimeZone, Utc};
 use proptest::prelude::*;
@@ -285,6 +285,14 @@ fn a_query_cannot_be_built_invalid() {
     assert_eq!(TrunkId::new("   "), None);
     assert_eq!(TrunkId::new(&"x".repeat(129)), None);
     assert_eq!(TrunkId::new(" conn_1 ").unwrap().as_str(), "conn_1");
+    // A call id is kept as the API spells it (shown as text, encoded in links).
+    assert!(CallId::new("<img src=x onerror=1>#0").is_some());
+    assert_eq!(
+        CallId::new(" call_a ").map(|c| c.as_str().to_owned()),
+        Some("call_a".into())
+    );
+    assert_eq!(CallId::new("call\u{0}x"), None);
+    assert_eq!(CallId::new(&"c".repeat(129)), None);
     assert_eq!(Slo::new(0), None);
     assert_eq!(Slo::new(600_001), None);
     assert_eq!(Slo::parse(" 650 ").map(Slo::ms), Ok(650));

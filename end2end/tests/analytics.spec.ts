@@ -48,8 +48,9 @@ test.describe('with the real clock (Playwright\'s fake clock hides performance e
   // The trunks chart names every trunk of the set.
   const { trunks } = await server.api('/v1/trunks?limit=100');
   const trunkSvg = await page.locator('.chart-frame[data-chart="trunks"] svg').textContent();
-  // Labels may be shortened with an ellipsis: match on the first 14 characters.
-  const named = trunks.filter((t: any) => trunkSvg!.includes(t.id.slice(0, 14)));
+  // Trunks by name; labels may be shortened with an ellipsis at a word boundary:
+  // match on the first 8 characters.
+  const named = trunks.filter((t: any) => trunkSvg!.includes(t.name.slice(0, 8)));
   expect(named.length).toBe(trunks.length);
   const measures = await page.evaluate(() => performance.getEntriesByType('measure').map((e) => e.name));
   for (const m of ['dashboard:gather', 'dashboard:stats', 'dashboard:chart:latency', 'dashboard:chart:volume']) {

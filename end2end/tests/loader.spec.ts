@@ -16,7 +16,7 @@ test('a key rejected on the daily report brings the connect panel back with the 
     await expect(page.getByText('The API rejected the key')).toBeVisible();
     // The right key brings the report, where it was.
     await connect(page, d.apiBase, DEMO_KEY);
-    await expect(page.locator('.report-lines')).toBeVisible({ timeout: 30_000 });
+    await expect(page.locator('.report-figures')).toBeVisible({ timeout: 30_000 });
     await expect(page).toHaveURL(/\/report\?day=2026-11-19&tz=utc$/);
   } finally {
     await d.stop();

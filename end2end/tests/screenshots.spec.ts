@@ -49,7 +49,7 @@ for (const scheme of ['light', 'dark'] as const) {
 
         await page.locator('.view-link', { hasText: 'Daily report' }).click();
         await expect(page.locator('.report')).toBeVisible();
-        await expect(page.locator('.report-lines')).toBeVisible({ timeout: 30_000 });
+        await expect(page.locator('.report-figures')).toBeVisible({ timeout: 30_000 });
         await page.screenshot({ path: shot('report'), fullPage: true });
       });
 

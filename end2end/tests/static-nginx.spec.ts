@@ -124,7 +124,7 @@ test('nginx: first rows, every view, a deep link reloaded, Back and Forward', as
   await expect(gatherDone(page)).toBeVisible({ timeout: 30_000 });
   await page.locator('.view-link', { hasText: 'Daily report' }).click();
   await expect(page).toHaveURL(new RegExp(`^${nginx.url}${PREFIX}report`));
-  await expect(page.locator('.report-lines')).toBeVisible({ timeout: 30_000 });
+  await expect(page.locator('.report-figures')).toBeVisible({ timeout: 30_000 });
 
   // Back and Forward walk the same views.
   await page.goBack();
@@ -148,7 +148,7 @@ test('nginx: first rows, every view, a deep link reloaded, Back and Forward', as
       await expect(gatherDone(page)).toBeVisible({ timeout: 30_000 });
     } else if (deep.startsWith('report')) {
       await expect(page.locator('#report-day')).toHaveValue('2026-11-19');
-      await expect(page.locator('.report-lines')).toBeVisible({ timeout: 30_000 });
+      await expect(page.locator('.report-figures')).toBeVisible({ timeout: 30_000 });
     } else {
       await settled(page);
       await expectScreenMatchesApi(page, api, DEMO_KEY);

@@ -56,7 +56,7 @@ for (const [deep, view] of [
       await expect(rows(page).first()).toBeVisible();
     } else if (view === 'report') {
       await expect(page.locator('#report-day')).toHaveValue('2026-11-19');
-      await expect(page.locator('.report-lines')).toBeVisible({ timeout: 30_000 });
+      await expect(page.locator('.report-figures')).toBeVisible({ timeout: 30_000 });
     } else {
       await settled(page);
       await expect(rows(page)).toHaveCount(20);

@@ -52,6 +52,7 @@ test('names in the table, detail, menu, per-trunk table and chart, report and ex
   // The daily report's per-trunk rows.
   await page.goto(`${server.url}/report?day=2026-11-19&tz=utc`);
   await expect(page.locator('.report-table').nth(1)).toBeVisible({ timeout: 30_000 });
+  await expect(page.locator('.report-table').nth(1).locator('tbody td:first-child').first()).not.toHaveText(/^conn_/);
   const reportTrunks = await page.locator('.report-table').nth(1).locator('tbody td:first-child').allTextContents();
   for (const n of reportTrunks) expect(Object.values(name)).toContain(n);
 });

@@ -215,7 +215,8 @@ impl TrunkId {
 }
 
 /// A call id in the URL (`call=`): the call whose detail panel is open. Non-empty,
-/// at most 128 characters of letters, digits, `_` and `-`.
+/// at most 128 characters, no control characters; otherwise as the API spells it (it
+/// is URL-encoded in links and requests, and shown as text).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CallId(String);
 
@@ -223,10 +224,8 @@ impl CallId {
     /// The id, if `raw` (trimmed) is one.
     pub fn new(raw: &str) -> Option<CallId> {
         let v = raw.trim();
-        let ok = !v.is_empty()
-            && v.len() <= MAX_TRUNK_LEN
-            && v.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        let ok =
+            !v.is_empty() && v.chars().count() <= MAX_TRUNK_LEN && !v.chars().any(char::is_control);
         ok.then(|| CallId(v.to_owned()))
     }
 
