@@ -93,18 +93,35 @@ impl Listeners<'_> {
     };
 }
 
+/// What every gather runs with: the client, the page cache, the abort signal shared by
+/// all its requests, and who hears about it.
+pub struct GatherCtx<'a> {
+    /// The API client.
+    pub client: &'a Client,
+    /// Pages already fetched.
+    pub cache: &'a PageCache,
+    /// Aborting it stops every request of the gather.
+    pub signal: &'a AbortSignal,
+    /// Progress, previews and retry notices.
+    pub listen: Listeners<'a>,
+}
+
 /// Gathers every call of `query` (which should be [`CallQuery::frozen`]), reporting
-/// progress after each page. A cancelled gather keeps its pages in `cache`, so
+/// progress after each page. A cancelled gather keeps its pages in the cache, so
 /// resuming it fetches only what is missing.
 pub async fn gather(
-    client: &Client,
+    ctx: &GatherCtx<'_>,
     query: &CallQuery,
     now: DateTime<Utc>,
     opts: GatherOptions,
-    cache: &PageCache,
-    signal: &AbortSignal,
-    listen: &Listeners<'_>,
 ) -> Result<Gathered, ApiError> {
+    let GatherCtx {
+        client,
+        cache,
+        signal,
+        listen,
+    } = ctx;
+    let (client, cache, signal) = (*client, *cache, *signal);
     let (on_progress, notify) = (listen.progress, listen.notify);
     let page = opts.page.clamp(1, 100);
     let first = window(client, query, now, (0, page), cache, signal, notify).await?;
@@ -170,16 +187,14 @@ pub enum Capped {
 /// Counts `query`'s set with one one-row request; gathers all of it if it holds at
 /// most `opts.cap` calls (through `cache`, so a retry asks only the missing pages).
 pub async fn gather_all_or_count(
-    client: &Client,
+    ctx: &GatherCtx<'_>,
     query: &CallQuery,
     now: DateTime<Utc>,
     opts: GatherOptions,
-    cache: &PageCache,
-    signal: &AbortSignal,
-    listen: &Listeners<'_>,
 ) -> Result<Capped, ApiError> {
-    let total = client
-        .calls_window(query, now, 1, 0, signal, listen.notify)
+    let total = ctx
+        .client
+        .calls_window(query, now, 1, 0, ctx.signal, ctx.listen.notify)
         .await?
         .pagination
         .total;
@@ -193,7 +208,5 @@ pub async fn gather_all_or_count(
         cap: total.max(1),
         ..opts
     };
-    gather(client, query, now, opts, cache, signal, listen)
-        .await
-        .map(Capped::All)
+    gather(ctx, query, now, opts).await.map(Capped::All)
 }

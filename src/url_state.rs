@@ -168,12 +168,16 @@ pub fn use_report_query() -> Memo<ReportQuery> {
     Memo::new(move |_| ReportQuery::from_url_query(&search.get()))
 }
 
+/// The page URL's query string right now (with its `?`, or empty).
+pub fn current_search() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
+}
+
 /// The view in the page's URL right now, for links outside any page (the header).
 pub fn current_query() -> CallQuery {
-    let search = web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .unwrap_or_default();
-    CallQuery::from_url_query(&search)
+    CallQuery::from_url_query(&current_search())
 }
 
 /// The view the page shows now, from the location's path.

@@ -21,7 +21,7 @@ use leptos::prelude::*;
 use crate::api::{CallQuery, Filters};
 use crate::app::{AppState, TrunkList};
 use crate::client::SiteConfig;
-use crate::gatherer::{gather, Gathered, Listeners, PageCache};
+use crate::gatherer::{gather, GatherCtx, Gathered, Listeners, PageCache};
 use crate::load::Phase;
 use crate::loader::{use_loader, Loader, LoaderOptions};
 use crate::perf;
@@ -94,12 +94,17 @@ pub fn use_analysis(query: Memo<CallQuery>, clock: ViewClock) -> AnalysisView {
             perf::start("dashboard:gather");
             Box::pin(async move {
                 let preview = |g: Gathered| (job.preview())(Arc::new(g));
-                let listen = Listeners {
-                    progress: job.progress(),
-                    preview: &preview,
-                    notify: job.notify(),
+                let ctx = GatherCtx {
+                    client: &job.client,
+                    cache: &cache,
+                    signal: &job.signal,
+                    listen: Listeners {
+                        progress: job.progress(),
+                        preview: &preview,
+                        notify: job.notify(),
+                    },
                 };
-                let g = gather(&job.client, &q, now, opts, &cache, &job.signal, &listen).await?;
+                let g = gather(&ctx, &q, now, opts).await?;
                 perf::measure("dashboard:gather");
                 Ok(Arc::new(g))
             })
@@ -123,16 +128,13 @@ pub fn use_analysis(query: Memo<CallQuery>, clock: ViewClock) -> AnalysisView {
                 let Some(prev) = prev else {
                     return Ok(None);
                 };
-                let g = gather(
-                    &job.client,
-                    &prev,
-                    now,
-                    opts,
-                    &cache,
-                    &job.signal,
-                    &Listeners::QUIET,
-                )
-                .await?;
+                let ctx = GatherCtx {
+                    client: &job.client,
+                    cache: &cache,
+                    signal: &job.signal,
+                    listen: Listeners::QUIET,
+                };
+                let g = gather(&ctx, &prev, now, opts).await?;
                 Ok(Some(Arc::new(g)))
             })
         },

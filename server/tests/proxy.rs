@@ -244,14 +244,7 @@ async fn direct_mode_serves_config_without_proxy() {
         ],
     )
     .await;
-    let (_, headers, body) = json(
-        s.client
-            .get(s.url("/config.json"))
-            .send()
-            .await
-            .expect("get"),
-    )
-    .await;
+    let (_, headers, body) = get_json(&s.client, s.url("/config.json")).await;
     assert_eq!(
         body,
         serde_json::json!({"api_base": "https://api.example.com/v1", "key_mode": "direct", "auth": "none"})

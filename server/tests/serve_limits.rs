@@ -5,13 +5,6 @@ mod common;
 use common::serve::*;
 use std::time::Duration;
 
-fn h<'a>(r: &'a reqwest::Response, name: &str) -> &'a str {
-    r.headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-}
-
 #[tokio::test]
 async fn per_user_rate_limit_answers_429_with_retry_after() {
     let s = serve(

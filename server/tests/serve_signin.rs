@@ -467,14 +467,7 @@ async fn signed_out_navigation_goes_to_the_sign_in_page() {
         let r = s.client.get(s.url(path)).send().await.expect("get");
         assert_eq!(r.status(), 200, "{path}");
     }
-    let (_, _, config) = common::json(
-        s.client
-            .get(s.url("/config.json"))
-            .send()
-            .await
-            .expect("get"),
-    )
-    .await;
+    let (_, _, config) = common::get_json(&s.client, s.url("/config.json")).await;
     assert_eq!(
         config,
         serde_json::json!({"api_base": "/v1", "key_mode": "server", "auth": "password"})
@@ -585,23 +578,9 @@ async fn cross_site_form_posts_to_v1_never_reach_upstream() {
 #[tokio::test]
 async fn no_auth_has_no_session_endpoint() {
     let s = serve(Auth::None, &[]).await;
-    let (status, _, body) = common::json(
-        s.client
-            .get(s.url("/auth/session"))
-            .send()
-            .await
-            .expect("get"),
-    )
-    .await;
+    let (status, _, body) = common::get_json(&s.client, s.url("/auth/session")).await;
     assert_eq!((status.as_u16(), common::code(&body)), (404, "NOT_FOUND"));
-    let (_, _, config) = common::json(
-        s.client
-            .get(s.url("/config.json"))
-            .send()
-            .await
-            .expect("get"),
-    )
-    .await;
+    let (_, _, config) = common::get_json(&s.client, s.url("/config.json")).await;
     assert_eq!(config["auth"], "none");
     assert_eq!(
         s.client

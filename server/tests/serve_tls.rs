@@ -4,13 +4,6 @@
 mod common;
 use common::serve::*;
 
-fn h<'a>(r: &'a reqwest::Response, name: &str) -> &'a str {
-    r.headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-}
-
 #[tokio::test]
 async fn tls_serves_https_with_hsts() {
     let cert =

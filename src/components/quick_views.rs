@@ -43,26 +43,32 @@ pub fn QuickViews(
         apply(Slo::parse(&slo_text.get_untracked()).map(|s| q.with_slo(Some(s))));
     };
 
+    // A short form: a number field with its label and unit, and a submit button.
+    let number_form = |id: &'static str,
+                       label: &'static str,
+                       max: &'static str,
+                       unit: &'static str,
+                       button: &'static str,
+                       text: RwSignal<String>,
+                       submit: Box<dyn Fn(leptos::ev::SubmitEvent)>| {
+        view! {
+            <form class="job" on:submit=submit>
+                <label for=id>{label}</label>
+                <input id=id type="number" min="1" max=max inputmode="numeric"
+                    prop:value=move || text.get()
+                    on:input=move |ev| text.set(event_target_value(&ev)) />
+                <span>{unit}</span>
+                <button type="submit" class="btn">{button}</button>
+            </form>
+        }
+    };
+
     view! {
         <section class="jobs card" aria-label="Quick views">
-            <form class="job" on:submit=show_failed>
-                <label for="failed-hours">"Failed calls in the last"</label>
-                <input id="failed-hours" type="number" min="1" max="2160" inputmode="numeric"
-                    prop:value=move || failed_hours.get()
-                    on:input=move |ev| failed_hours.set(event_target_value(&ev)) />
-                <span>"hours"</span>
-                <button type="submit" class="btn">"Show"</button>
-            </form>
+            {number_form("failed-hours", "Failed calls in the last", "2160", "hours", "Show", failed_hours, Box::new(show_failed))}
             <a class="btn" href="#trunks">"Trunk latency"</a>
             <a class="btn" href=report_href>"Daily report"</a>
-            <form class="job" on:submit=set_slo>
-                <label for="slo">"Latency SLO"</label>
-                <input id="slo" type="number" min="1" max="600000" inputmode="numeric"
-                    prop:value=move || slo_text.get()
-                    on:input=move |ev| slo_text.set(event_target_value(&ev)) />
-                <span>"ms"</span>
-                <button type="submit" class="btn">"Set"</button>
-            </form>
+            {number_form("slo", "Latency SLO", "600000", "ms", "Set", slo_text, Box::new(set_slo))}
             {move || problem.get().map(|m| view! { <p class="field-error" role="alert">{m}</p> })}
         </section>
     }

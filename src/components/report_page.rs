@@ -15,7 +15,7 @@ use crate::download;
 use crate::export::{calls_csv, file_name, ExportFormat, ExportScope};
 use crate::format;
 use crate::gather::{GatherOptions, Progress};
-use crate::gatherer::{gather, Listeners, PageCache};
+use crate::gatherer::{gather, GatherCtx, Listeners, PageCache};
 use crate::links::View;
 use crate::loader::{use_loader, LoaderOptions};
 use crate::stats::{DailyReport, TrunkRow, DEFAULT_TOTAL_SLO_MS};
@@ -73,18 +73,19 @@ pub fn ReportPage() -> impl IntoView {
                     cap: u64::MAX,
                     ..GatherOptions::default()
                 };
-                let listen = Listeners {
-                    progress: job.progress(),
-                    notify: job.notify(),
-                    ..Listeners::QUIET
+                let listen = |progress: bool| GatherCtx {
+                    client: &job.client,
+                    cache: &cache,
+                    signal: &job.signal,
+                    listen: Listeners {
+                        progress: if progress { job.progress() } else { Listeners::QUIET.progress },
+                        notify: job.notify(),
+                        ..Listeners::QUIET
+                    },
                 };
-                let quiet = Listeners {
-                    notify: job.notify(),
-                    ..Listeners::QUIET
-                };
-                let g0 = gather(&job.client, &q0, end, all, &cache, &job.signal, &listen).await?;
-                let g1 = gather(&job.client, &q1, end, all, &cache, &job.signal, &quiet).await?;
-                let g7 = gather(&job.client, &q7, end, all, &cache, &job.signal, &quiet).await?;
+                let g0 = gather(&listen(true), &q0, end, all).await?;
+                let g1 = gather(&listen(false), &q1, end, all).await?;
+                let g7 = gather(&listen(false), &q7, end, all).await?;
                 let mut r = DailyReport::compute(&g0.calls, &g1.calls, &g7.calls, (start, end), DEFAULT_TOTAL_SLO_MS);
                 TrunkRow::named(&mut r.analysis.trunks, &names);
                 Ok(Loaded {

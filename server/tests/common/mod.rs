@@ -116,7 +116,12 @@ pub async fn json(resp: reqwest::Response) -> (StatusCode, HeaderMap, Value) {
     (status, headers, value)
 }
 
-/// The error code of an error body.
+/// GETs `url` and reads the answer as JSON.
+pub async fn get_json(client: &reqwest::Client, url: String) -> (StatusCode, HeaderMap, Value) {
+    json(client.get(url).send().await.expect("get")).await
+}
+
+/// The `error.code` of an error body.
 pub fn code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or("<no code>")
 }
