@@ -404,7 +404,9 @@ mod pacing {
 
     #[test]
     fn headers_are_read_only_when_all_three_are_numbers() {
-        let cases: [([Option<&str>; 3], Option<(u32, u32, u64)>); 4] = [
+        /// Limit, remaining and reset headers, and what is read from them.
+        type Case<'a> = ([Option<&'a str>; 3], Option<(u32, u32, u64)>);
+        let cases: [Case; 4] = [
             (
                 [Some("600"), Some("12"), Some("1709632860")],
                 Some((600, 12, 1_709_632_860)),
