@@ -12,7 +12,7 @@ use crate::loader::{use_loader, LoaderOptions};
 use crate::trunks::TrunkDirectory;
 use crate::client::{load_site_config, Client, Connection, KeyMode, SiteConfig};
 use crate::components::{
-    AnalyticsPage, CallsPage, ConnectPanel, ReportPage, SearchBox, SignedInUser, ThemeChoice,
+    AnalyticsPage, CallsPage, ConnectPanel, ReportPage, SavedViewsMenu, SearchBox, SignedInUser, ThemeChoice,
     ThemeToggle,
 };
 use crate::search::PhoneDigits;
@@ -199,6 +199,9 @@ pub fn App() -> impl IntoView {
                     <SearchBox />
                 </Show>
                 <div class="topbar-actions">
+                    <Show when=move || state.client.with(Option::is_some)>
+                        <SavedViewsMenu />
+                    </Show>
                     <Show when=move || state.is_direct() && state.client.with(Option::is_some)>
                         <span class="conn" title="API base">
                             {move || state.client.with(|c| c.as_ref().map(|c| c.base().to_owned()))}

@@ -1,8 +1,8 @@
 //! Call-analytics dashboard for Telepath Voice.
 //!
 //! The crate has two layers. The pure layer (`api`, `format`, `pager`, `sort`,
-//! `table`, `links`, `load`, `gather`, `stats`, `charts`) does no I/O, imports no
-//! browser crate, and is tested natively. The browser layer (`client`, `loader`,
+//! `table`, `links`, `load`, `gather`, `live`, `saved_views`, `stats`, `charts`) does
+//! no I/O, imports no browser crate, and is tested natively. The browser layer (`client`, `loader`,
 //! `components`, `app` and their helpers) exists only on `wasm32`: it fetches, holds
 //! state in Leptos signals, and renders what the pure layer computes.
 
@@ -12,8 +12,10 @@ pub mod export;
 pub mod format;
 pub mod gather;
 pub mod links;
+pub mod live;
 pub mod load;
 pub mod pager;
+pub mod saved_views;
 pub mod search;
 pub mod sort;
 pub mod stats;

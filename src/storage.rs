@@ -1,7 +1,9 @@
 //! What the dashboard keeps on the device, and only with the user's consent.
 //!
 //! The API key is stored only when the user ticks "remember on this device", and
-//! [`forget_connection`] removes it. The theme choice is stored freely: it is no secret.
+//! [`forget_connection`] removes it. The theme choice and the saved views are stored
+//! freely: neither holds a key or call data (a saved view is a page and its URL query,
+//! which holds no phone number).
 //! Storage failures (private mode, quota, disabled storage) are ignored: the
 //! dashboard works without storage, it just forgets on reload.
 
@@ -57,4 +59,25 @@ pub fn set_theme(theme: Option<&str>) {
             None => storage.remove_item(THEME_KEY),
         };
     }
+}
+
+const SAVED_VIEWS_KEY: &str = "telepath-dashboard.saved-views";
+
+/// The saved views as stored (their file format, no key and no call data in it); an
+/// empty list where there are none, and the reason where the stored text is unreadable.
+pub fn saved_views() -> (crate::saved_views::SavedViews, Option<String>) {
+    use crate::saved_views::SavedViews;
+    let Some(raw) = local_storage().and_then(|s| s.get_item(SAVED_VIEWS_KEY).ok().flatten())
+    else {
+        return (SavedViews::new(), None);
+    };
+    match SavedViews::from_json(&raw) {
+        Ok(v) => (v, None),
+        Err(e) => (SavedViews::new(), Some(format!("The saved views on this device could not be read: {e}"))),
+    }
+}
+
+/// Stores the saved views; `false` when the browser refused (private mode, quota).
+pub fn set_saved_views(views: &crate::saved_views::SavedViews) -> bool {
+    local_storage().is_some_and(|s| s.set_item(SAVED_VIEWS_KEY, &views.to_json()).is_ok())
 }

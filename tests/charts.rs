@@ -701,3 +701,238 @@ mod registry {
         assert_eq!(pick(&q, &a, &HitTarget::Bucket(99)), None);
     }
 }
+
+mod heatmap {
+    use super::*;
+    use call_dashboard::stats::{Heatmap, LatencyCalls};
+    use chrono::Weekday;
+
+    /// The fixture's five calls (all on Tuesday 2024-03-05, UTC) binned by hour: 10:00
+    /// has two (totals 310 and 155), 11:00 two (one failed; 380), 12:00 one (1,010).
+    fn heat() -> Heatmap {
+        let calls = [
+            call("A", "connected", "10:10", [100, 200, 10]),
+            call("B", "connected", "10:40", [50, 100, 5]),
+            call("A", "failed", "11:15", [0, 0, 0]),
+            call("B", "connected", "11:20", [60, 300, 20]),
+            call("A", "disconnected", "12:05", [80, 900, 30]),
+        ];
+        Heatmap::compute(&calls, &chrono::Utc, LatencyCalls::Answered)
+    }
+
+    fn data(h: &Heatmap, mode: HeatmapMode) -> HeatmapData<'_> {
+        HeatmapData {
+            heatmap: h,
+            mode,
+            tz: TimeZoneMode::Utc,
+        }
+    }
+
+    fn draw(
+        h: &Heatmap,
+        mode: HeatmapMode,
+        style: &ChartStyle,
+        size: (u32, u32),
+    ) -> (String, Drawn) {
+        render(size, |r| draw_heatmap(r, &data(h, mode), style))
+    }
+
+    /// Filled rectangles of any colour but the background, grid and key swatches:
+    /// the colours of the cells that have a value.
+    fn fills(svg: &str) -> Vec<String> {
+        svg.split("<rect")
+            .skip(1)
+            .filter_map(|tag| {
+                tag.split("fill=\"")
+                    .nth(1)?
+                    .split('"')
+                    .next()
+                    .map(String::from)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn renders_seven_by_twenty_four_cells_coloured_by_value_in_both_themes() {
+        let h = heat();
+        for style in [ChartStyle::light(), ChartStyle::dark()] {
+            for mode in HeatmapMode::ALL {
+                let (svg, drawn) = draw(&h, mode, &style, (640, 320));
+                let geo = drawn.unwrap_or_else(|e| panic!("{mode:?}: {e}"));
+                assert!(!geo.empty);
+                assert_eq!(geo.regions.len(), 7 * 24, "a hit region per cell");
+                let colours = fills(&svg);
+                let grid = hex(style.grid);
+                // Background, 5 key swatches, then the 168 cells.
+                assert_eq!(colours.len(), 1 + 5 + 168, "{mode:?}");
+                let valued: Vec<&String> = colours[6..].iter().filter(|c| **c != grid).collect();
+                let expected = match mode {
+                    HeatmapMode::Calls => 3,      // 10:00, 11:00 and 12:00 on Tuesday
+                    HeatmapMode::P95Latency => 3, // each of those hours has a latency call
+                };
+                assert_eq!(valued.len(), expected, "{mode:?}");
+                // The fullest cell is the scale's full colour; the others are lighter.
+                let full = match mode {
+                    HeatmapMode::Calls => hex(style.bars),
+                    HeatmapMode::P95Latency => hex(style.p95),
+                };
+                assert_eq!(
+                    valued.iter().filter(|c| ***c == full).count(),
+                    match mode {
+                        HeatmapMode::Calls => 2,      // 10:00 and 11:00 both have the most (2)
+                        HeatmapMode::P95Latency => 1, // 12:00, the worst p95
+                    }
+                );
+                for text in [
+                    "Mon",
+                    "Sun",
+                    "Hour of the day (UTC)",
+                    "No calls",
+                    "No latency calls",
+                ] {
+                    let wanted = match (text, mode) {
+                        ("No calls", HeatmapMode::P95Latency) => continue,
+                        ("No latency calls", HeatmapMode::Calls) => continue,
+                        _ => text,
+                    };
+                    assert!(svg.contains(wanted), "{mode:?} lacks {wanted:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn hits_map_to_cells() {
+        let h = heat();
+        let (_, drawn) = draw(&h, HeatmapMode::Calls, &ChartStyle::light(), (640, 320));
+        let geo = drawn.expect("drawn");
+        // (weekday, hour) of every region's centre pixel is the region's own cell.
+        for r in &geo.regions {
+            let Axis::Cell { top, bottom } = r.axis else {
+                panic!("a heatmap region is a cell: {r:?}");
+            };
+            let hit = geo.hit((r.from + r.to) / 2, (top + bottom) / 2);
+            assert_eq!(hit.and_then(|x| x.target), Some(r.target.clone()));
+        }
+        let cell = |weekday, hour| {
+            geo.regions
+                .iter()
+                .find(|r| r.target == HitTarget::Cell { weekday, hour })
+                .expect("a region")
+        };
+        let (mon0, tue14, sun23) = (
+            cell(Weekday::Mon, 0),
+            cell(Weekday::Tue, 14),
+            cell(Weekday::Sun, 23),
+        );
+        assert!(
+            mon0.from < tue14.from && tue14.from < sun23.from,
+            "hours run left to right"
+        );
+        let top = |r: &HitRegion| match r.axis {
+            Axis::Cell { top, .. } => top,
+            _ => 0,
+        };
+        assert!(
+            top(mon0) < top(tue14) && top(tue14) < top(sun23),
+            "Monday on top"
+        );
+        assert_eq!(
+            geo.hit(geo.plot.left - 5, top(mon0) + 2),
+            None,
+            "outside the plot"
+        );
+        let d = data(&h, HeatmapMode::Calls);
+        assert_eq!(
+            tooltip_heatmap(&d, Weekday::Tue, 12),
+            "Tue 12:00–13:00 · 1 call · p95 total 1010 ms"
+        );
+        assert_eq!(
+            tooltip_heatmap(&d, Weekday::Wed, 3),
+            "Wed 03:00–04:00 · 0 calls · p95 total –"
+        );
+    }
+
+    #[test]
+    fn summaries_and_tables() {
+        let h = heat();
+        // (mode, summary)
+        let cases = [
+            (
+                HeatmapMode::Calls,
+                "busiest: Tue 10:00–11:00, 2 calls; 5 calls in all (hours in UTC).",
+            ),
+            (
+                HeatmapMode::P95Latency,
+                "worst p95 total latency: Tue 12:00–13:00, 1010 ms over 1 latency call (hours in UTC).",
+            ),
+        ];
+        for (mode, summary) in cases {
+            assert_eq!(summary_heatmap(&data(&h, mode)), summary);
+        }
+        let t = table_heatmap(&data(&h, HeatmapMode::Calls));
+        assert_eq!(t.headers.len(), 25);
+        assert_eq!(t.headers[0], "Weekday (calls, hours in UTC)");
+        assert_eq!(t.headers[11], "10:00");
+        assert_eq!(t.rows.len(), 7);
+        assert_eq!(t.rows[1][0], "Tue");
+        assert_eq!(&t.rows[1][10..14], ["0", "2", "2", "1"]);
+        assert_eq!(t.rows[0][11], "0");
+        let t = table_heatmap(&data(&h, HeatmapMode::P95Latency));
+        // p95 of [155, 310] = 302.25 → "302 ms"; 11:00 has only 380 (the failed call is out).
+        assert_eq!(&t.rows[1][11..14], ["302 ms", "380 ms", "1010 ms"]);
+        assert_eq!(t.rows[0][11], "–");
+    }
+
+    #[test]
+    fn no_data_draws_its_message() {
+        let empty = Heatmap::compute(&[], &chrono::Utc, LatencyCalls::Answered);
+        let failed_only = Heatmap::compute(
+            &[call("A", "failed", "11:15", [0, 0, 0])],
+            &chrono::Utc,
+            LatencyCalls::Answered,
+        );
+        // (data, mode, message)
+        let cases = [
+            (&empty, HeatmapMode::Calls, NO_CALLS),
+            (&empty, HeatmapMode::P95Latency, NO_CALLS),
+            (&failed_only, HeatmapMode::P95Latency, NO_ANSWERED_CALLS),
+        ];
+        for (h, mode, message) in cases {
+            let (svg, drawn) = draw(h, mode, &ChartStyle::light(), (640, 320));
+            let geo = drawn.expect("an empty chart draws");
+            assert!(geo.empty && geo.regions.is_empty(), "{mode:?}");
+            let text: Vec<String> = texts(&svg).into_iter().map(|(_, t)| t).collect();
+            assert_eq!(text.join(" "), message, "{mode:?}");
+            assert_eq!(summary_heatmap(&data(h, mode)), format!("{message}."));
+        }
+        let (_, drawn) = draw(
+            &failed_only,
+            HeatmapMode::Calls,
+            &ChartStyle::light(),
+            (640, 320),
+        );
+        assert!(
+            !drawn.expect("drawn").empty,
+            "a failed call still counts as a call"
+        );
+        let (_, drawn) = draw(&heat(), HeatmapMode::Calls, &ChartStyle::light(), (120, 80));
+        assert!(matches!(drawn, Err(ChartError::TooSmall { .. })));
+    }
+
+    #[test]
+    fn a_phone_width_labels_fewer_hours() {
+        let h = heat();
+        let hours = |w| {
+            let (svg, drawn) = draw(&h, HeatmapMode::Calls, &ChartStyle::light(), (w, 300));
+            drawn.expect("drawn");
+            texts(&svg)
+                .into_iter()
+                .filter(|(_, t)| t.len() == 2 && t.chars().all(|c| c.is_ascii_digit()))
+                .count()
+        };
+        assert_eq!(hours(1000), 24);
+        let narrow = hours(323);
+        assert!((4..=12).contains(&narrow), "{narrow} hour labels at 323 px");
+    }
+}

@@ -815,3 +815,150 @@ mod daily_report {
         assert_eq!((r.failed.len(), r.failed_total()), (FAILED_LISTED, 80));
     }
 }
+
+// chrono-tz is a native dev-dependency: the zones are for these tests only.
+#[cfg(not(target_arch = "wasm32"))]
+mod heatmap {
+    use super::*;
+    use call_dashboard::api::TimeZoneMode;
+    use chrono::{FixedOffset, TimeZone, Weekday};
+    use chrono_tz::{America::New_York, Asia::Kolkata};
+
+    /// A connected call starting at the RFC 3339 instant `at` with total latency `total`.
+    fn at(at: &str, status: &str, total: u32) -> Call {
+        let mut c = call("A", status, "00:00", 60, [0, total, 0]);
+        c.start_time = utc(at);
+        c.id = format!("call_{at}");
+        c
+    }
+
+    /// Each instant falls in the (weekday, hour) cell of `tz`'s clock, and nowhere else.
+    fn check<Z: TimeZone>(tz: &Z, cases: &[(&str, Weekday, u32)]) {
+        for &(instant, weekday, hour) in cases {
+            let h = Heatmap::compute(&[at(instant, "connected", 100)], tz, LatencyCalls::Answered);
+            assert_eq!(
+                h.cell(weekday, hour).calls,
+                1,
+                "{instant} in {weekday} {hour}"
+            );
+            assert_eq!(h.total_calls(), 1);
+        }
+    }
+
+    #[test]
+    fn binning_in_utc() {
+        check(
+            &chrono::Utc,
+            &[
+                ("2024-03-05T14:30:00Z", Weekday::Tue, 14), // 2024-03-05 is a Tuesday
+                ("2024-03-05T14:00:00Z", Weekday::Tue, 14),
+                ("2024-03-05T13:59:59Z", Weekday::Tue, 13),
+                ("2024-03-03T23:59:59Z", Weekday::Sun, 23),
+                ("2024-03-04T00:00:00Z", Weekday::Mon, 0),
+                ("2024-03-05T16:30:00+02:00", Weekday::Tue, 14),
+            ],
+        );
+        let calls = [at("2024-03-05T14:30:00Z", "connected", 100)];
+        assert_eq!(
+            Heatmap::compute_in(&calls, TimeZoneMode::Utc, LatencyCalls::Answered),
+            Heatmap::compute(&calls, &chrono::Utc, LatencyCalls::Answered)
+        );
+    }
+
+    #[test]
+    fn binning_across_new_yorks_dst_changes() {
+        check(
+            &New_York,
+            &[
+                // November: 02:00 EDT falls back to 01:00 EST; both 01:30s in hour 1.
+                ("2024-11-03T05:30:00Z", Weekday::Sun, 1), // 01:30 EDT
+                ("2024-11-03T06:30:00Z", Weekday::Sun, 1), // 01:30 EST
+                ("2024-11-03T07:30:00Z", Weekday::Sun, 2), // 02:30 EST
+                ("2024-11-02T16:00:00Z", Weekday::Sat, 12), // UTC−4 the day before
+                ("2024-11-04T17:00:00Z", Weekday::Mon, 12), // UTC−5 the day after
+                ("2024-11-04T04:59:59Z", Weekday::Sun, 23),
+                // March: 02:00 EST springs to 03:00 EDT; hour 2 gets nothing that day.
+                ("2024-03-10T06:59:59Z", Weekday::Sun, 1),
+                ("2024-03-10T07:00:00Z", Weekday::Sun, 3),
+            ],
+        );
+        let repeated = [
+            at("2024-11-03T05:30:00Z", "connected", 100),
+            at("2024-11-03T06:30:00Z", "connected", 100),
+        ];
+        let h = Heatmap::compute(&repeated, &New_York, LatencyCalls::Answered);
+        assert_eq!(
+            h.cell(Weekday::Sun, 1).calls,
+            2,
+            "the repeated hour holds both"
+        );
+    }
+
+    #[test]
+    fn binning_with_a_half_hour_offset() {
+        let cases = [
+            ("2024-03-05T08:45:00Z", Weekday::Tue, 14), // 14:15 IST
+            ("2024-03-05T08:29:59Z", Weekday::Tue, 13), // 13:59:59
+            ("2024-03-05T08:30:00Z", Weekday::Tue, 14),
+            ("2024-03-05T18:29:59Z", Weekday::Tue, 23),
+            ("2024-03-05T18:30:00Z", Weekday::Wed, 0), // midnight in Kolkata
+        ];
+        check(&Kolkata, &cases);
+        let fixed = FixedOffset::east_opt(5 * 3600 + 1800).expect("offset");
+        check(&fixed, &cases);
+    }
+
+    #[test]
+    fn p95_per_cell_over_latency_calls_with_known_latency_only() {
+        let mut unknown = at("2024-03-05T14:50:00Z", "connected", 0);
+        unknown.ai_latency_ms = None;
+        let calls = vec![
+            at("2024-03-05T14:01:00Z", "connected", 100),
+            at("2024-03-05T14:02:00Z", "connected", 200),
+            at("2024-03-05T14:03:00Z", "disconnected", 300),
+            at("2024-03-05T14:04:00Z", "connected", 400),
+            at("2024-03-05T14:05:00Z", "disconnected", 500),
+            at("2024-03-05T14:06:00Z", "failed", 9_000), // counted, not a latency call
+            at("2024-03-05T14:07:00Z", "ringing", 9_000), // unknown status: left out
+            unknown,                                     // unknown latency: left out
+        ];
+        // (which calls count, calls in the cell, latency calls, p95)
+        let cases = [
+            // np.percentile([100, 200, 300, 400, 500], 95) = 480
+            (LatencyCalls::Answered, 8, 5, Some(480.0)),
+            // np.percentile([100, 200, 400], 95) = 380
+            (LatencyCalls::ConnectedOnly, 8, 3, Some(380.0)),
+        ];
+        for (which, n, latency_n, p95) in cases {
+            let h = Heatmap::compute(&calls, &chrono::Utc, which);
+            let c = h.cell(Weekday::Tue, 14);
+            assert_eq!((c.calls, c.latency_calls), (n, latency_n), "{which:?}");
+            assert!(
+                close(c.p95_total_ms, p95),
+                "{which:?}: {:?}",
+                c.p95_total_ms
+            );
+            assert_eq!(h.cell(Weekday::Tue, 15).p95_total_ms, None);
+        }
+    }
+
+    #[test]
+    fn busiest_and_worst_cells_earliest_first_among_equals() {
+        let calls = vec![
+            at("2024-03-05T14:01:00Z", "connected", 100), // Tue 14
+            at("2024-03-05T14:02:00Z", "connected", 100),
+            at("2024-03-04T09:00:00Z", "connected", 700), // Mon 9
+            at("2024-03-04T09:10:00Z", "connected", 700),
+            at("2024-03-06T03:00:00Z", "failed", 0), // Wed 3, no latency call
+        ];
+        let h = Heatmap::compute(&calls, &chrono::Utc, LatencyCalls::Answered);
+        let name = |x: Option<(Weekday, u32, &HeatCell)>| x.map(|(w, h, _)| cell_label(w, h));
+        assert_eq!(name(h.busiest()).as_deref(), Some("Mon 09:00–10:00"));
+        assert_eq!(name(h.worst_p95()).as_deref(), Some("Mon 09:00–10:00"));
+        assert_eq!((h.max_calls(), h.max_p95()), (2, Some(700.0)));
+        assert_eq!(cell_label(Weekday::Sun, 23), "Sun 23:00–24:00");
+        let empty = Heatmap::compute(&[], &chrono::Utc, LatencyCalls::Answered);
+        assert!(empty.is_empty() && empty.busiest().is_none() && empty.worst_p95().is_none());
+        assert_eq!(empty.iter().count(), 7 * 24);
+    }
+}

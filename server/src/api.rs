@@ -7,6 +7,7 @@
 //! (`params`), run the query, and answer JSON.
 
 use crate::auth::Auth;
+use crate::clock::Clock;
 use crate::db::{CallDetail, CallRow, Db, Page, Trunk};
 use crate::error::{ApiError, ErrorCode, ServerError};
 use crate::faults::{self, Fault, FaultSet};
@@ -34,6 +35,10 @@ pub struct ApiState {
     pub limiter: RateLimiter,
     /// Injected faults.
     pub faults: Arc<FaultSet>,
+    /// The data's clock: which generated calls have started, and which have ended.
+    pub clock: Arc<dyn Clock>,
+    /// Largest `limit` accepted (`--max-limit`; the contract's 100 by default).
+    pub max_limit: u32,
 }
 
 /// `{"limit":..,"offset":..,"total":..}`.
@@ -100,9 +105,10 @@ async fn list_calls(
     State(s): State<Arc<ApiState>>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let q = params::parse_call_query(raw.as_deref())?;
+    let q = params::parse_call_query(raw.as_deref(), s.max_limit)?;
     let page = q.page;
-    let Page { items, total } = query(|| s.db.list_calls(&q))?;
+    let at = s.clock.now();
+    let Page { items, total } = query(|| s.db.list_calls(&q, at))?;
     Ok(json(&CallsBody {
         calls: items,
         pagination: Pagination::new(page, total),
@@ -113,7 +119,8 @@ async fn call_detail(
     State(s): State<Arc<ApiState>>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    match query(|| s.db.call_detail(&id))? {
+    let at = s.clock.now();
+    match query(|| s.db.call_detail(&id, at))? {
         Some(stored) => {
             let turns = crate::generate::turns_of(&stored.row);
             Ok(json(&CallDetail::new(stored, turns)))
@@ -132,7 +139,7 @@ async fn list_trunks(
     State(s): State<Arc<ApiState>>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
-    let page = params::parse_page_query(raw.as_deref())?;
+    let page = params::parse_page_query(raw.as_deref(), s.max_limit)?;
     let Page { items, total } = query(|| s.db.trunks(page))?;
     Ok(json(&TrunksBody {
         trunks: items,

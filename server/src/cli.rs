@@ -63,6 +63,8 @@ pub struct DataArgs {
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
     /// End of the 14-day history, RFC 3339 [default: the current minute]; same rule.
+    /// Calls are generated for 24 h beyond it and appear by the API's clock, which
+    /// stands still at this time (rounded down to the minute) unless --speed is given.
     #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
     pub now: Option<i64>,
     /// Recreate the database even if it exists.
@@ -90,6 +92,15 @@ pub struct ApiOptions {
     /// run time.
     #[arg(long)]
     pub fault_control: bool,
+    /// Run the data clock N times faster than real time, from --now (or, without it,
+    /// from the wall clock at start). Without --speed, a --now clock stands still.
+    #[arg(long, value_name = "N", value_parser = parse_speed)]
+    pub speed: Option<f64>,
+    /// Largest `limit` the API accepts (the contract's is 100); answers report the
+    /// honoured limit in `pagination.limit`.
+    #[arg(long, value_name = "N", default_value_t = crate::params::MAX_LIMIT,
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::params::MAX_MAX_LIMIT)))]
+    pub max_limit: u32,
 }
 
 /// Where and what a site-serving subcommand (`demo`, `serve`) serves.
@@ -278,4 +289,40 @@ fn parse_now(s: &str) -> Result<i64, String> {
     chrono::DateTime::parse_from_rfc3339(s)
         .map(|dt| dt.timestamp())
         .map_err(|e| format!("expected an RFC 3339 time such as 2024-03-15T12:00:00Z: {e}"))
+}
+
+/// Parses `--speed`: a positive number up to `clock::MAX_SPEED`.
+fn parse_speed(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= crate::clock::MAX_SPEED => Ok(v),
+        _ => Err(format!(
+            "expected a number greater than 0 and at most {} (how many times faster than \
+             real time the data clock runs), got '{s}'",
+            crate::clock::MAX_SPEED
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn speed_is_a_positive_finite_number() {
+        let cases: &[(&str, Option<f64>)] = &[
+            ("1", Some(1.0)),
+            ("60", Some(60.0)),
+            ("0.5", Some(0.5)),
+            ("1000000", Some(1_000_000.0)),
+            ("0", None),
+            ("-2", None),
+            ("NaN", None),
+            ("inf", None),
+            ("1000001", None),
+            ("fast", None),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(parse_speed(input).ok(), *expected, "{input}");
+        }
+    }
 }

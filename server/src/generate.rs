@@ -14,7 +14,14 @@
 //! - heavy-tailed (log-normal, plus rare spikes) latencies; AI latency rises a little
 //!   with load;
 //! - phone numbers both in the vendor's `+1-555-123-4567` style and strict E.164;
-//! - the newest calls may still be running: `status = connected`, `end_time` NULL.
+//! - the newest calls may still be running at `now`: the `calls` view shows them
+//!   `connected` with `end_time` NULL;
+//! - calls go on arriving after `now`: the next [`AHEAD_SECS`] (24 h) are generated
+//!   too, with the same rhythm, and stored with seq <= 0 (they are newer than every
+//!   call of the history). The API reveals them by its clock (`db::queries`).
+//!
+//! Every call is stored as it ends (final status, duration, end and reason); whether it
+//! is still running is a matter of the clock it is looked at with.
 //!
 //! Failed calls never reach the AI agent: `duration_seconds = 0`, `end_time = start_time`,
 //! `ai_latency_ms = 0` and no turns; their carrier and gateway latencies are those of
@@ -34,6 +41,14 @@ use std::time::Instant;
 const DAY: i64 = 86_400;
 /// Length of the generated history.
 pub const HISTORY_DAYS: i64 = 14;
+/// How far beyond `now` calls are generated: a day, so a demo or a test with a running
+/// clock sees calls arrive for a day after the history ends.
+pub const AHEAD_SECS: i64 = DAY;
+/// Mixed into the seed for the calls ahead, so the history's draws (and so its data)
+/// are the same as they were before calls were generated ahead.
+const AHEAD_STREAM: u64 = 0xA4EA_D5EE_D000_0001;
+/// Step of the numeric integral of a trunk's rhythm (how many calls fall in a window).
+const RHYTHM_STEP: i64 = 300;
 /// Alphabet of generated ids, in ascending ASCII order so numeric and text order agree.
 const BASE36: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
 /// 36^12: the number of distinct 12-character ids.
@@ -326,11 +341,11 @@ struct CallRecord {
     status: Status,
     duration_seconds: i64,
     start_time: i64,
-    end_time: Option<i64>,
+    end_time: i64,
     carrier_lag_ms: i64,
     ai_latency_ms: i64,
     gateway_processing_ms: i64,
-    disconnect_reason: Option<&'static str>,
+    disconnect_reason: &'static str,
     packet_loss_percent: f64,
     jitter_ms: f64,
     codec_used: &'static str,
@@ -363,7 +378,7 @@ fn make_call(
     let p_failed = p.p_failed + 0.06 * incident;
     let p_disconnected = p.p_disconnected + 0.05 * incident;
     let roll = rng.f64();
-    let mut status = if roll < p_failed {
+    let status = if roll < p_failed {
         Status::Failed
     } else if roll < p_failed + p_disconnected {
         Status::Disconnected
@@ -428,24 +443,15 @@ fn make_call(
     let loss = (rng.lognormal(p.loss_percent, 0.8) * worse).min(15.0);
     let jitter = rng.lognormal(p.jitter_ms, 0.5) * worse;
 
-    let (mut duration_seconds, mut end_time, mut reason) =
-        (duration, Some(start + duration), Some(disconnect_reason));
-    if status != Status::Failed && start + duration > now {
-        // Still running at `now`: the call is connected and has no end yet.
-        status = Status::Connected;
-        duration_seconds = now - start;
-        end_time = None;
-        reason = None;
-    }
     CallRecord {
         id: format!("call_{}", base36_12(id_num)),
         trunk,
         from,
         to: trunk_number.to_string(),
         status,
-        duration_seconds,
+        duration_seconds: duration,
         start_time: start,
-        end_time,
+        end_time: start + duration,
         carrier_lag_ms: carrier.round().max(1.0) as i64,
         ai_latency_ms: if status == Status::Failed {
             0
@@ -453,7 +459,7 @@ fn make_call(
             ai.round().max(1.0) as i64
         },
         gateway_processing_ms: gateway.round().max(1.0) as i64,
-        disconnect_reason: reason,
+        disconnect_reason,
         packet_loss_percent: round_to(loss, 2),
         jitter_ms: round_to(jitter, 1),
         codec_used: codec,
@@ -531,6 +537,45 @@ pub fn turns_of(row: &CallRow) -> Vec<Turn> {
     )
 }
 
+/// The integral of a trunk's rhythm over `[from, to)`, in rhythm-seconds.
+fn rhythm_mass(profile: &TrunkProfile, from: i64, to: i64) -> f64 {
+    (from..to)
+        .step_by(RHYTHM_STEP as usize)
+        .map(|t| rhythm(profile, t) * RHYTHM_STEP as f64)
+        .sum()
+}
+
+/// Who calls when in the day after `now`: per trunk, as many calls as the history's
+/// rate predicts for that day (its share of `calls`, scaled by how busy the day is
+/// compared with the history), each start drawn by the trunk's rhythm in
+/// `(now, now + AHEAD_SECS]`. Ids never repeat one in `seen`.
+fn ahead_skeleton(seed: u64, now: i64, calls: u64, seen: &mut HashSet<u64>) -> Vec<(i64, u64, u8)> {
+    let mut rng = Rng::new(seed ^ AHEAD_STREAM);
+    let first = now - HISTORY_DAYS * DAY;
+    let mut out = Vec::new();
+    for (trunk, p) in PROFILES.iter().enumerate() {
+        let history = rhythm_mass(p, first, now);
+        let ahead = rhythm_mass(p, now + 1, now + 1 + AHEAD_SECS);
+        let expected = calls as f64 * p.share * ahead / history.max(1.0);
+        for _ in 0..expected.round() as u64 {
+            let start = loop {
+                let t = now + 1 + rng.below(AHEAD_SECS as u64) as i64;
+                if rng.f64() < rhythm(p, t) {
+                    break t;
+                }
+            };
+            let id = loop {
+                let id = rng.below(ID_SPACE);
+                if seen.insert(id) {
+                    break id;
+                }
+            };
+            out.push((start, id, trunk as u8));
+        }
+    }
+    out
+}
+
 /// Creates (or replaces) the database at `path` with generated data.
 ///
 /// Writes to a temporary file beside it and renames at the end, so a crash never leaves
@@ -580,8 +625,13 @@ pub fn generate(path: &Path, opts: GenerateOptions) -> Result<GenerateSummary, S
             skeleton.push((start, id, trunk as u8));
         }
     }
-    drop(seen);
     skeleton.sort_unstable_by_key(|&(start, id, _)| std::cmp::Reverse((start, id)));
+    let mut ahead = ahead_skeleton(opts.seed, now, opts.calls, &mut seen);
+    drop(seen);
+    ahead.sort_unstable_by_key(|&(start, id, _)| std::cmp::Reverse((start, id)));
+    // API order over both: the newest call ahead first. The history keeps seq 1..=n
+    // (1 = newest at `now`); the calls ahead count down from 0, newest lowest.
+    let first_seq = 1 - ahead.len() as i64;
 
     let mut conn = Connection::open(&tmp)?;
     conn.execute_batch(
@@ -590,16 +640,6 @@ pub fn generate(path: &Path, opts: GenerateOptions) -> Result<GenerateSummary, S
     conn.execute_batch(SCHEMA)?;
     let tx = conn.transaction()?;
     {
-        let mut meta = tx.prepare("INSERT INTO meta (key, value) VALUES (?1, ?2)")?;
-        for (k, v) in [
-            ("schema_version", SCHEMA_VERSION.to_string()),
-            ("seed", opts.seed.to_string()),
-            ("calls", opts.calls.to_string()),
-            ("now", now.to_string()),
-            ("generated_at", chrono::Utc::now().timestamp().to_string()),
-        ] {
-            meta.execute(params![k, v])?;
-        }
         let mut trunk_stmt = tx.prepare(
             "INSERT INTO trunks (id, position, name, carrier, region, phone_number, created_at) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -617,16 +657,18 @@ pub fn generate(path: &Path, opts: GenerateOptions) -> Result<GenerateSummary, S
             ])?;
         }
         let mut call_stmt = tx.prepare(
-            "INSERT INTO calls (seq, id, trunk_id, from_number, to_number, status, \
+            "INSERT INTO generated_calls (seq, id, trunk_id, from_number, to_number, status, \
              duration_seconds, start_time, end_time, carrier_lag_ms, ai_latency_ms, \
              gateway_processing_ms, disconnect_reason, packet_loss_percent, jitter_ms, codec_used) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         )?;
-        for (i, (start, id, trunk)) in skeleton.iter().enumerate() {
+        let mut max_duration = 0;
+        for (i, (start, id, trunk)) in ahead.iter().chain(&skeleton).enumerate() {
             let trunk = usize::from(*trunk);
             let c = make_call(opts.seed, now, *id, trunk, *start, &trunks[trunk].1);
+            max_duration = max_duration.max(c.duration_seconds);
             call_stmt.execute(params![
-                i as i64 + 1,
+                first_seq + i as i64,
                 c.id,
                 trunks[c.trunk].0,
                 c.from,
@@ -643,6 +685,18 @@ pub fn generate(path: &Path, opts: GenerateOptions) -> Result<GenerateSummary, S
                 c.jitter_ms,
                 c.codec_used,
             ])?;
+        }
+        let mut meta = tx.prepare("INSERT INTO meta (key, value) VALUES (?1, ?2)")?;
+        for (k, v) in [
+            ("schema_version", SCHEMA_VERSION.to_string()),
+            ("seed", opts.seed.to_string()),
+            ("calls", opts.calls.to_string()),
+            ("now", now.to_string()),
+            ("generated_at", chrono::Utc::now().timestamp().to_string()),
+            ("ahead_until", (now + AHEAD_SECS).to_string()),
+            ("max_duration", max_duration.to_string()),
+        ] {
+            meta.execute(params![k, v])?;
         }
     }
     tx.commit()?;

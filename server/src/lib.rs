@@ -9,7 +9,7 @@
 //! - `generate` writes a database; `user` edits `serve`'s users file.
 //!
 //! Code map: `params` (raw query → validated `CallQuery`, the `Status` enum), `db`
-//! (`schema`, wire `rows`, connection `pool`, `filter_index`, `queries`; never uses
+//! (`schema`, wire `rows`, connection `pool`, `filter_index`, `live`, `queries`; never uses
 //! `generate`), `generate` (deterministic data and turns, written through
 //! `db::schema`), `api` (handlers, auth, rate limit, `/__faults`), `faults`,
 //! `static_files` (dist/, caching, CSP, `/config.json`), `server` (assembly per

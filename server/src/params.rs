@@ -11,8 +11,10 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime};
 
 /// Default page size when `limit` is absent.
 pub const DEFAULT_LIMIT: u32 = 20;
-/// Largest accepted page size.
+/// Largest page size the contract accepts (the default of `--max-limit`).
 pub const MAX_LIMIT: u32 = 100;
+/// Largest `--max-limit` the local API can be given.
+pub const MAX_MAX_LIMIT: u32 = 10_000;
 /// Longest accepted `trunk_id`.
 pub const MAX_TRUNK_ID_LEN: usize = 128;
 /// The query parameters `GET /v1/calls` documents (the `serve` allow-list takes its
@@ -64,7 +66,7 @@ impl Status {
 /// Validated `limit` and `offset`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageQuery {
-    /// Page size, 1..=100.
+    /// Page size, 1..=the server's maximum (100 unless `--max-limit` says otherwise).
     pub limit: u32,
     /// Items to skip.
     pub offset: u64,
@@ -126,11 +128,11 @@ fn quote(value: &str) -> String {
     }
 }
 
-/// Parses `limit`: an integer from 1 to 100.
-pub fn parse_limit(value: &str) -> Result<u32, ApiError> {
+/// Parses `limit`: an integer from 1 to `max` (the contract's is [`MAX_LIMIT`]).
+pub fn parse_limit(value: &str, max: u32) -> Result<u32, ApiError> {
     let err = || {
         ApiError::invalid(format!(
-            "limit must be an integer from 1 to {MAX_LIMIT}, got {}",
+            "limit must be an integer from 1 to {max}, got {}",
             if value.parse::<i64>().is_ok() {
                 value.to_string()
             } else {
@@ -139,7 +141,7 @@ pub fn parse_limit(value: &str) -> Result<u32, ApiError> {
         ))
     };
     match value.parse::<i64>() {
-        Ok(n) if (1..=i64::from(MAX_LIMIT)).contains(&n) => u32::try_from(n).map_err(|_| err()),
+        Ok(n) if (1..=i64::from(max)).contains(&n) => u32::try_from(n).map_err(|_| err()),
         _ => Err(err()),
     }
 }
@@ -233,12 +235,12 @@ fn plus_lost_as_space(value: &str) -> Option<String> {
     Some(fixed)
 }
 
-/// Validates `limit` and `offset` from a list of pairs.
-fn page_from(pairs: &[(String, String)]) -> Result<PageQuery, ApiError> {
+/// Validates `limit` (up to `max_limit`) and `offset` from a list of pairs.
+fn page_from(pairs: &[(String, String)], max_limit: u32) -> Result<PageQuery, ApiError> {
     let mut page = PageQuery::default();
     for (k, v) in pairs {
         match k.as_str() {
-            "limit" => page.limit = parse_limit(v)?,
+            "limit" => page.limit = parse_limit(v, max_limit)?,
             "offset" => page.offset = parse_offset(v)?,
             _ => {}
         }
@@ -246,15 +248,15 @@ fn page_from(pairs: &[(String, String)]) -> Result<PageQuery, ApiError> {
     Ok(page)
 }
 
-/// Parses the query string of `GET /v1/trunks`.
-pub fn parse_page_query(raw: Option<&str>) -> Result<PageQuery, ApiError> {
-    page_from(&pairs(raw, &TRUNKS_PARAMS)?)
+/// Parses the query string of `GET /v1/trunks`, accepting `limit` up to `max_limit`.
+pub fn parse_page_query(raw: Option<&str>, max_limit: u32) -> Result<PageQuery, ApiError> {
+    page_from(&pairs(raw, &TRUNKS_PARAMS)?, max_limit)
 }
 
-/// Parses the query string of `GET /v1/calls`.
-pub fn parse_call_query(raw: Option<&str>) -> Result<CallQuery, ApiError> {
+/// Parses the query string of `GET /v1/calls`, accepting `limit` up to `max_limit`.
+pub fn parse_call_query(raw: Option<&str>, max_limit: u32) -> Result<CallQuery, ApiError> {
     let pairs = pairs(raw, &CALLS_PARAMS)?;
-    let page = page_from(&pairs)?;
+    let page = page_from(&pairs, max_limit)?;
     let mut filter = CallFilter::default();
     let (mut start_exact, mut end_exact) = (None, None);
     for (k, v) in &pairs {
@@ -300,6 +302,10 @@ pub fn parse_call_query(raw: Option<&str>) -> Result<CallQuery, ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn parse_call_query_default(raw: Option<&str>) -> Result<CallQuery, ApiError> {
+        parse_call_query(raw, MAX_LIMIT)
+    }
 
     fn instant(value: &str) -> Option<i64> {
         parse_instant("start_date", value, Bound::End).ok()
@@ -356,13 +362,17 @@ mod tests {
             ("99999999999999999999999", None),
         ];
         for (input, expected) in cases {
-            assert_eq!(parse_limit(input).ok(), *expected, "input {input:?}");
+            assert_eq!(
+                parse_limit(input, MAX_LIMIT).ok(),
+                *expected,
+                "input {input:?}"
+            );
         }
     }
 
     #[test]
     fn limit_message_names_parameter_and_value() {
-        let err = parse_limit("101").unwrap_err();
+        let err = parse_limit("101", MAX_LIMIT).unwrap_err();
         assert_eq!(
             err.message,
             "limit must be an integer from 1 to 100, got 101"
@@ -370,20 +380,44 @@ mod tests {
     }
 
     #[test]
+    fn a_larger_max_limit_is_honoured_and_still_bounded() {
+        // (max, input, accepted)
+        let cases = [
+            (1000, "1000", Some(1000)),
+            (1000, "101", Some(101)),
+            (1000, "1001", None),
+            (1, "1", Some(1)),
+            (1, "2", None),
+        ];
+        for (max, input, expected) in cases {
+            assert_eq!(parse_limit(input, max).ok(), expected, "max {max}, {input}");
+        }
+        let err = parse_limit("1001", 1000).unwrap_err();
+        assert_eq!(
+            err.message,
+            "limit must be an integer from 1 to 1000, got 1001"
+        );
+    }
+
+    #[test]
     fn duplicate_parameter_is_rejected() {
-        assert!(parse_call_query(Some("limit=5&limit=6")).is_err());
-        assert!(parse_call_query(Some("foo=1&foo=2")).is_ok());
+        assert!(parse_call_query_default(Some("limit=5&limit=6")).is_err());
+        assert!(parse_call_query_default(Some("foo=1&foo=2")).is_ok());
     }
 
     #[test]
     fn start_after_end_is_rejected() {
-        assert!(parse_call_query(Some("start_date=2024-03-02&end_date=2024-03-01")).is_err());
-        assert!(parse_call_query(Some("start_date=2024-03-01&end_date=2024-03-01")).is_ok());
-        assert!(parse_call_query(Some(
+        assert!(
+            parse_call_query_default(Some("start_date=2024-03-02&end_date=2024-03-01")).is_err()
+        );
+        assert!(
+            parse_call_query_default(Some("start_date=2024-03-01&end_date=2024-03-01")).is_ok()
+        );
+        assert!(parse_call_query_default(Some(
             "start_date=2024-03-01T00:00:00.2Z&end_date=2024-03-01T00:00:00.7Z"
         ))
         .is_ok());
-        assert!(parse_call_query(Some(
+        assert!(parse_call_query_default(Some(
             "start_date=2024-03-01T00:00:00.7Z&end_date=2024-03-01T00:00:00.2Z"
         ))
         .is_err());

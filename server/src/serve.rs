@@ -28,13 +28,16 @@ use tokio::sync::Semaphore;
 /// Password checks at once (argon2 keeps a core busy for each).
 const VERIFY_SLOTS: usize = 2;
 
-/// What tests may replace: the clock and where access log lines go.
+/// What tests may replace: the clocks and where access log lines go.
 #[derive(Clone)]
 pub struct Hooks {
     /// The clock of sessions, sign-in delays and rate windows.
     pub clock: Arc<dyn Clock>,
     /// Access log lines (default: stderr).
     pub access_log: Sink,
+    /// The local API's data clock (`demo`, `api`); default `None`: as the flags say
+    /// (`--now`, `--speed`, else the wall clock).
+    pub data_clock: Option<Arc<dyn Clock>>,
 }
 
 impl Default for Hooks {
@@ -42,6 +45,7 @@ impl Default for Hooks {
         Hooks {
             clock: Arc::new(crate::clock::SystemClock),
             access_log: access_log::stderr_sink(),
+            data_clock: None,
         }
     }
 }

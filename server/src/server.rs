@@ -6,6 +6,7 @@ use crate::cli::{
     ApiOptions, Cli, Command, DataArgs, DEFAULT_API_RATE_LIMIT, DEFAULT_CALLS,
     DEFAULT_DEMO_RATE_LIMIT, DEFAULT_SEED,
 };
+use crate::clock::{Clock, ManualClock, ScaledClock, SystemClock};
 use crate::db::{self, Db};
 use crate::error::{ApiError, ErrorCode, ServerError};
 use crate::faults::FaultSet;
@@ -27,9 +28,10 @@ use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-/// In `demo`, data ending longer ago than this is regenerated so "the last 24 hours"
+/// In `demo`, data whose calls ahead would run out within this long is regenerated at
+/// start, so calls go on arriving for at least half a day and "the last 24 hours"
 /// means something.
-const DEMO_MAX_AGE_SECS: i64 = 3600;
+const DEMO_MIN_AHEAD_SECS: i64 = 12 * 3600;
 
 /// Open requests get this long to finish once a TLS server is asked to stop.
 const TLS_GRACE: Duration = Duration::from_secs(10);
@@ -84,16 +86,25 @@ fn pool_size() -> usize {
         .clamp(4, 32)
 }
 
-/// Why the database must be (re)generated, or `None` to use it as is.
+/// Why the database must be (re)generated, or `None` to use it as is. `min_ahead`
+/// (demo): regenerate when fewer than that many seconds of calls ahead are left.
 fn regeneration_reason(
     data: &DataArgs,
-    max_age: Option<i64>,
+    min_ahead: Option<i64>,
 ) -> Result<Option<String>, ServerError> {
     if data.fresh {
         return Ok(Some("--fresh".into()));
     }
     if !data.db.exists() {
         return Ok(Some("it does not exist".into()));
+    }
+    if let Some(version) =
+        db::schema::stored_version(&data.db).filter(|v| *v < i64::from(db::SCHEMA_VERSION))
+    {
+        return Ok(Some(format!(
+            "an older version wrote it (schema {version}, now {})",
+            db::SCHEMA_VERSION
+        )));
     }
     let meta = db::read_meta(&data.db)?;
     if let Some(calls) = data.calls.filter(|c| *c != meta.calls) {
@@ -112,21 +123,43 @@ fn regeneration_reason(
             db::rfc3339(now)
         )));
     }
-    if let (None, Some(max_age)) = (data.now, max_age) {
-        if generate::current_minute() - meta.now > max_age {
+    if let (None, Some(min_ahead)) = (data.now, min_ahead) {
+        if meta.ahead_until - generate::current_minute() < min_ahead {
             return Ok(Some(format!(
-                "its history ended at {}",
-                db::rfc3339(meta.now)
+                "its calls run out at {}",
+                db::rfc3339(meta.ahead_until)
             )));
         }
     }
     Ok(None)
 }
 
-/// Generates the database if needed, opens it, and starts counting totals.
-async fn prepare_db(data: DataArgs, max_age: Option<i64>) -> Result<Arc<Db>, ServerError> {
+/// The local API's data clock: a test's, else as the flags say. `--now T` stands still
+/// at T (rounded down to the minute, as the history's end is) unless `--speed N` runs
+/// it from there N times faster; without `--now`, the wall clock (N times faster from
+/// the moment of start with `--speed`).
+fn data_clock(data: &DataArgs, opts: &ApiOptions, hooks: &Hooks) -> Arc<dyn Clock> {
+    if let Some(clock) = &hooks.data_clock {
+        return clock.clone();
+    }
+    let now = data.now.map(|t| t - t.rem_euclid(60));
+    match (now, opts.speed) {
+        (Some(t), None) => Arc::new(ManualClock::new(t)),
+        (Some(t), Some(speed)) => Arc::new(ScaledClock::new(t, speed)),
+        (None, None) => Arc::new(SystemClock),
+        (None, Some(speed)) => Arc::new(ScaledClock::new(SystemClock.now(), speed)),
+    }
+}
+
+/// Generates the database if needed, opens it, and starts counting totals as of the
+/// clock's time.
+async fn prepare_db(
+    data: DataArgs,
+    min_ahead: Option<i64>,
+    clock: Arc<dyn Clock>,
+) -> Result<Arc<Db>, ServerError> {
     let db = tokio::task::spawn_blocking(move || -> Result<Db, ServerError> {
-        if let Some(reason) = regeneration_reason(&data, max_age)? {
+        if let Some(reason) = regeneration_reason(&data, min_ahead)? {
             let opts = GenerateOptions {
                 calls: data.calls.unwrap_or(DEFAULT_CALLS),
                 seed: data.seed.unwrap_or(DEFAULT_SEED),
@@ -145,18 +178,30 @@ async fn prepare_db(data: DataArgs, max_age: Option<i64>) -> Result<Arc<Db>, Ser
     .await
     .map_err(|e| ServerError::Task(e.to_string()))??;
     let db = Arc::new(db);
-    tracing::info!("{} calls in {}", db.call_count(), db.path().display());
+    tracing::info!(
+        "{} calls in {}, and {} more arriving until {}; the clock reads {}",
+        db.call_count(),
+        db.path().display(),
+        db.ahead_count(),
+        db::rfc3339(db.meta().ahead_until),
+        db::rfc3339(clock.now())
+    );
     let warm = db.clone();
     tokio::task::spawn_blocking(move || {
-        if let Err(e) = warm.prewarm() {
+        if let Err(e) = warm.prewarm(clock.now()) {
             tracing::warn!("could not pre-count totals: {e}");
         }
     });
     Ok(db)
 }
 
-/// The local API (and `/__faults` if asked for).
-fn local_api(db: Arc<Db>, opts: &ApiOptions, demo: bool) -> Result<Router, ServerError> {
+/// The local API (and `/__faults` if asked for), reading the data by `clock`.
+fn local_api(
+    db: Arc<Db>,
+    opts: &ApiOptions,
+    demo: bool,
+    clock: Arc<dyn Clock>,
+) -> Result<Router, ServerError> {
     let faults = Arc::new(FaultSet::new(opts.faults.clone()));
     if !opts.faults.is_empty() {
         tracing::warn!("fault injection on: {:?}", opts.faults);
@@ -177,6 +222,8 @@ fn local_api(db: Arc<Db>, opts: &ApiOptions, demo: bool) -> Result<Router, Serve
             opts.rate_window,
         ),
         faults: faults.clone(),
+        clock,
+        max_limit: opts.max_limit,
     });
     let mut router = api::router(state);
     if opts.fault_control {
@@ -221,7 +268,8 @@ async fn api_only_not_found(req: Request) -> ApiError {
 async fn build(command: Command, hooks: &Hooks) -> Result<Built, ServerError> {
     match command {
         Command::Demo(a) => {
-            let db = prepare_db(a.data.clone(), Some(DEMO_MAX_AGE_SECS)).await?;
+            let clock = data_clock(&a.data, &a.api, hooks);
+            let db = prepare_db(a.data.clone(), Some(DEMO_MIN_AHEAD_SECS), clock.clone()).await?;
             let site = static_files::router(
                 Site {
                     dist: a.site.dist.clone(),
@@ -232,7 +280,7 @@ async fn build(command: Command, hooks: &Hooks) -> Result<Built, ServerError> {
                     auth: None,
                 },
             );
-            let app = local_api(db, &a.api, true)?.merge(site);
+            let app = local_api(db, &a.api, true, clock)?.merge(site);
             Ok(Built {
                 ip: a.site.addr,
                 port: a.site.port,
@@ -241,8 +289,9 @@ async fn build(command: Command, hooks: &Hooks) -> Result<Built, ServerError> {
             })
         }
         Command::Api(a) => {
-            let db = prepare_db(a.data.clone(), None).await?;
-            let app = local_api(db, &a.api, false)?
+            let clock = data_clock(&a.data, &a.api, hooks);
+            let db = prepare_db(a.data.clone(), None, clock.clone()).await?;
+            let app = local_api(db, &a.api, false, clock)?
                 .fallback(api_only_not_found)
                 .layer(api::cors());
             Ok(Built {

@@ -32,6 +32,13 @@ pub enum Axis {
     X,
     /// A row band `from..to` in y (trunks).
     Y,
+    /// A cell: `from..to` in x and `top..bottom` in y (the heatmap).
+    Cell {
+        /// First pixel row of the cell.
+        top: i32,
+        /// One past its last pixel row.
+        bottom: i32,
+    },
 }
 
 /// What a region of the plot stands for.
@@ -43,9 +50,16 @@ pub enum HitTarget {
     Bin(usize),
     /// A trunk, by id.
     Trunk(String),
+    /// A heatmap cell: a weekday and an hour (0–23) of the chosen zone.
+    Cell {
+        /// The weekday.
+        weekday: chrono::Weekday,
+        /// The hour, 0–23.
+        hour: u32,
+    },
 }
 
-/// A band of pixels standing for one bucket, bin or trunk.
+/// A band of pixels standing for one bucket, bin or trunk, or a heatmap cell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HitRegion {
     /// The axis the band is measured on.
@@ -119,6 +133,8 @@ impl ChartGeometry {
                 let p = match r.axis {
                     Axis::X => px,
                     Axis::Y => py,
+                    Axis::Cell { top, bottom } if (top..bottom).contains(&py) => px,
+                    Axis::Cell { .. } => return false,
                 };
                 (r.from..r.to).contains(&p)
             })

@@ -15,6 +15,8 @@
 //! - [`draw_volume`]: calls per bucket as bars stacked by outcome.
 //! - [`draw_distribution`]: histogram of total latency, tail bin, p50/p95/p99 markers.
 //! - [`draw_trunks`]: per trunk, worst first, a bar per segment: light to p95, solid to p50.
+//! - [`draw_heatmap`]: weekday × hour cells coloured by calls or p95 total latency
+//!   ([`HeatmapMode`]); its hit regions are cells ([`HitTarget::Cell`]).
 //!
 //! Each chart's key is a band of entries above its plot, wrapped into rows on narrow
 //! screens, so it never covers data. Line series are thinned to two points per pixel
@@ -24,6 +26,7 @@ mod distribution;
 mod error;
 mod frame;
 mod geometry;
+mod heatmap;
 mod latency;
 mod registry;
 mod style;
@@ -38,6 +41,9 @@ pub use distribution::{
 pub use error::ChartError;
 pub use frame::{NO_ANSWERED_CALLS, NO_CALLS};
 pub use geometry::{Axis, ChartGeometry, Hit, HitRegion, HitTarget, PixelRect};
+pub use heatmap::{
+    draw_heatmap, summary_heatmap, table_heatmap, tooltip_heatmap, HeatmapData, HeatmapMode,
+};
 pub use latency::{draw_latency, summary_latency, table_latency, LatencyData};
 pub use registry::{pick, ChartKind, ChartOptions, TRUNK_CHART_ROWS};
 pub use style::ChartStyle;

@@ -175,7 +175,8 @@ pub fn pick(query: &CallQuery, a: &Analysis, target: &HitTarget) -> Option<CallQ
             }))
         }
         HitTarget::Trunk(id) => Some(query.with_trunk(TrunkId::new(id))),
-        HitTarget::Bin(_) => None,
+        // A weekday-hour cell spans many dates: no single range to narrow to.
+        HitTarget::Bin(_) | HitTarget::Cell { .. } => None,
     }
 }
 

@@ -1,7 +1,8 @@
 //! Statistics over a set of calls: latency summaries, the daily report, per-trunk rows,
 //! time buckets, the latency distribution and KPI deltas. Pure: no I/O, no browser crate.
 //!
-//! Start at [`Analysis::compute`], which returns everything the dashboard shows.
+//! Start at [`Analysis::compute`], which returns everything the dashboard shows;
+//! [`Heatmap::compute`] bins the same calls by weekday and hour in a time zone.
 //!
 //! # Percentiles
 //! One method everywhere: numpy's default linear interpolation (`np.percentile(a, q)`):
@@ -39,6 +40,7 @@
 mod analysis;
 mod daily_report;
 mod distribution;
+mod heatmap;
 mod kpi;
 mod latency_summary;
 mod percentile;
@@ -51,6 +53,7 @@ mod trunk_row;
 pub use analysis::{Analysis, AnalysisOptions, LatencyCalls, DEFAULT_TOTAL_SLO_MS};
 pub use daily_report::{DailyReport, FAILED_LISTED};
 pub use distribution::{CdfPoint, Distribution, Histogram, MAX_BINS};
+pub use heatmap::{cell_label, HeatCell, Heatmap, WEEKDAYS};
 pub use kpi::{compare, Better, Kpi, KpiDelta, KpiDeltas, Verdict};
 pub use latency_summary::LatencySummary;
 pub use percentile::percentile_sorted;

@@ -70,6 +70,23 @@ pub struct CallRow {
 }
 
 impl CallRow {
+    /// Whether the call is still running at `at` (Unix seconds): it has started and its
+    /// stored end lies after `at`.
+    pub fn running_at(&self, at: i64) -> bool {
+        self.start_time <= at && self.end_time.is_some_and(|end| end > at)
+    }
+
+    /// The call as the API shows it at `at`: while running, `connected` with no end
+    /// and the seconds so far; afterwards, as stored (its final status and end).
+    pub fn as_of(mut self, at: i64) -> CallRow {
+        if self.running_at(at) {
+            self.status = Status::Connected;
+            self.duration_seconds = at - self.start_time;
+            self.end_time = None;
+        }
+        self
+    }
+
     /// Reads the `ROW_COLUMNS` of a result row.
     pub fn from_row(r: &Row<'_>) -> rusqlite::Result<CallRow> {
         Ok(CallRow {
@@ -121,6 +138,22 @@ pub struct StoredDetail {
     pub disconnect_reason: Option<String>,
     /// Quality metrics.
     pub metrics: Metrics,
+}
+
+impl StoredDetail {
+    /// The detail as the API shows it at `at`: a running call has no reason yet.
+    pub fn as_of(self, at: i64) -> StoredDetail {
+        let running = self.row.running_at(at);
+        StoredDetail {
+            row: self.row.as_of(at),
+            disconnect_reason: if running {
+                None
+            } else {
+                self.disconnect_reason
+            },
+            metrics: self.metrics,
+        }
+    }
 }
 
 /// One call as `GET /v1/calls/{id}` shows it.
@@ -229,5 +262,52 @@ mod tests {
             ..row
         };
         assert!(serde_json::to_vec(&out_of_range).is_err());
+    }
+
+    #[test]
+    fn a_call_is_running_until_its_end_then_final() {
+        let row = CallRow {
+            id: "call_a".into(),
+            trunk_id: "conn_x".into(),
+            from: "+1".into(),
+            to: "+2".into(),
+            status: Status::Disconnected,
+            duration_seconds: 100,
+            start_time: 1_000,
+            end_time: Some(1_100),
+            carrier_lag_ms: 1,
+            ai_latency_ms: 2,
+            gateway_processing_ms: 3,
+        };
+        // (clock, status, duration, end)
+        let cases = [
+            (1_000, Status::Connected, 0, None),
+            (1_042, Status::Connected, 42, None),
+            (1_099, Status::Connected, 99, None),
+            (1_100, Status::Disconnected, 100, Some(1_100)),
+            (5_000, Status::Disconnected, 100, Some(1_100)),
+        ];
+        for (at, status, duration, end) in cases {
+            let shown = row.clone().as_of(at);
+            assert_eq!(
+                (shown.status, shown.duration_seconds, shown.end_time),
+                (status, duration, end),
+                "at {at}"
+            );
+        }
+        let detail = StoredDetail {
+            row,
+            disconnect_reason: Some("carrier_error".into()),
+            metrics: Metrics {
+                packet_loss_percent: 0.1,
+                jitter_ms: 2.0,
+                codec_used: "opus".into(),
+            },
+        };
+        assert_eq!(detail.clone().as_of(1_050).disconnect_reason, None);
+        assert_eq!(
+            detail.as_of(1_100).disconnect_reason.as_deref(),
+            Some("carrier_error")
+        );
     }
 }

@@ -1,11 +1,13 @@
 //! The database's tables and indexes, its `meta` table, and how a call's status is
 //! stored (the `params::Status` enum as its lower-case spelling).
 //!
-//! # Schema (version 1)
+//! # Schema (version 2)
 //!
 //! ```sql
 //! CREATE TABLE meta   (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-//!   -- schema_version, seed, calls, now (Unix s, end of the history), generated_at
+//!   -- schema_version, seed, calls, now (Unix s, end of the history), generated_at,
+//!   -- ahead_until (Unix s, end of the calls generated ahead of `now`),
+//!   -- max_duration (s, the longest call: a call older than that has ended)
 //! CREATE TABLE trunks (
 //!   id           TEXT PRIMARY KEY,   -- 'conn_' + 12 of [0-9a-z]
 //!   position     INTEGER NOT NULL,   -- listing order of GET /v1/trunks
@@ -14,24 +16,33 @@
 //!   region       TEXT NOT NULL,
 //!   phone_number TEXT NOT NULL,      -- the number callers dial (calls.to_number)
 //!   created_at   INTEGER NOT NULL);  -- Unix seconds, UTC
-//! CREATE TABLE calls (
-//!   seq                   INTEGER PRIMARY KEY, -- rank in API order: 1 = newest
+//! CREATE TABLE generated_calls (     -- every call, with how it ends
+//!   seq                   INTEGER PRIMARY KEY, -- rank in API order: 1 = newest at `now`;
+//!                                              -- calls ahead of `now` have seq <= 0
 //!   id                    TEXT NOT NULL UNIQUE, -- 'call_' + 12 of [0-9a-z]
 //!   trunk_id              TEXT NOT NULL,  -- trunks.id
 //!   from_number           TEXT NOT NULL,  -- JSON "from"
 //!   to_number             TEXT NOT NULL,  -- JSON "to"
-//!   status                TEXT NOT NULL,  -- 'connected' | 'failed' | 'disconnected'
-//!   duration_seconds      INTEGER NOT NULL, -- 0 for failed; elapsed so far if running
+//!   status                TEXT NOT NULL,  -- final: 'connected' | 'failed' | 'disconnected'
+//!   duration_seconds      INTEGER NOT NULL, -- final; 0 for failed
 //!   start_time            INTEGER NOT NULL, -- Unix seconds, UTC
-//!   end_time              INTEGER,          -- NULL while the call is still running
+//!   end_time              INTEGER NOT NULL, -- start_time + duration_seconds
 //!   carrier_lag_ms        INTEGER NOT NULL,
 //!   ai_latency_ms         INTEGER NOT NULL, -- 0 for failed calls (no AI turn)
 //!   gateway_processing_ms INTEGER NOT NULL,
-//!   disconnect_reason     TEXT,             -- NULL while running
+//!   disconnect_reason     TEXT NOT NULL,
 //!   packet_loss_percent   REAL NOT NULL,
 //!   jitter_ms             REAL NOT NULL,
 //!   codec_used            TEXT NOT NULL);
+//! CREATE VIEW calls AS ...  -- the calls as the API shows them with its clock at
+//!                           -- meta.now (see VIEW below): what a server started with
+//!                           -- `--now` and no `--speed` answers, for SQL cross-checks
 //! ```
+//!
+//! The database is never written while serving: the API *reveals* `generated_calls` by
+//! its clock (`db::queries`). A call is visible once `start_time <= clock`; while
+//! `clock < end_time` it is shown `connected`, with `end_time` null, `duration_seconds`
+//! so far and no `disconnect_reason`; from `end_time` on, as stored.
 
 use crate::error::ServerError;
 use crate::params::Status;
@@ -40,7 +51,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::path::Path;
 
 /// Version stored in `meta.schema_version`; a database with another one is refused.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Tables, created before the bulk insert.
 pub const SCHEMA: &str = "
@@ -54,7 +65,7 @@ CREATE TABLE trunks (
   phone_number TEXT NOT NULL,
   created_at INTEGER NOT NULL
 );
-CREATE TABLE calls (
+CREATE TABLE generated_calls (
   seq INTEGER PRIMARY KEY,
   id TEXT NOT NULL,
   trunk_id TEXT NOT NULL,
@@ -63,24 +74,36 @@ CREATE TABLE calls (
   status TEXT NOT NULL,
   duration_seconds INTEGER NOT NULL,
   start_time INTEGER NOT NULL,
-  end_time INTEGER,
+  end_time INTEGER NOT NULL,
   carrier_lag_ms INTEGER NOT NULL,
   ai_latency_ms INTEGER NOT NULL,
   gateway_processing_ms INTEGER NOT NULL,
-  disconnect_reason TEXT,
+  disconnect_reason TEXT NOT NULL,
   packet_loss_percent REAL NOT NULL,
   jitter_ms REAL NOT NULL,
   codec_used TEXT NOT NULL
 );
+CREATE VIEW calls AS
+SELECT seq, id, trunk_id, from_number, to_number,
+  CASE WHEN end_time > m.now THEN 'connected' ELSE status END AS status,
+  CASE WHEN end_time > m.now THEN m.now - start_time ELSE duration_seconds END AS duration_seconds,
+  start_time,
+  CASE WHEN end_time > m.now THEN NULL ELSE end_time END AS end_time,
+  carrier_lag_ms, ai_latency_ms, gateway_processing_ms,
+  CASE WHEN end_time > m.now THEN NULL ELSE disconnect_reason END AS disconnect_reason,
+  packet_loss_percent, jitter_ms, codec_used
+FROM generated_calls, (SELECT CAST(value AS INTEGER) AS now FROM meta WHERE key = 'now') AS m
+WHERE start_time <= m.now;
 ";
 
 /// Indexes, built after the bulk insert (much faster than maintaining them during it).
+/// Their entries end in `seq` (the rowid), so an index range is already in API order.
 pub const INDEXES: &str = "
-CREATE UNIQUE INDEX calls_id ON calls (id);
-CREATE INDEX calls_start ON calls (start_time);
-CREATE INDEX calls_status ON calls (status);
-CREATE INDEX calls_trunk ON calls (trunk_id);
-CREATE INDEX calls_trunk_status ON calls (trunk_id, status);
+CREATE UNIQUE INDEX calls_id ON generated_calls (id);
+CREATE INDEX calls_start ON generated_calls (start_time);
+CREATE INDEX calls_status ON generated_calls (status);
+CREATE INDEX calls_trunk ON generated_calls (trunk_id);
+CREATE INDEX calls_trunk_status ON generated_calls (trunk_id, status);
 ";
 
 /// A status is stored as its wire spelling, so SQL against the file reads naturally.
@@ -113,6 +136,24 @@ pub struct Meta {
     pub now: i64,
     /// When it was generated, Unix seconds.
     pub generated_at: i64,
+    /// End of the calls generated ahead of `now`, Unix seconds.
+    pub ahead_until: i64,
+    /// The longest call's duration, seconds: every call that started longer ago than
+    /// this has ended.
+    pub max_duration: i64,
+}
+
+/// The schema version a file of ours was written with, or `None` when the file cannot
+/// be read as one (then `read_meta` says why). Lets the server regenerate a database
+/// an older version wrote instead of refusing it.
+pub fn stored_version(path: &Path) -> Option<i64> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
+    conn.query_row(
+        "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'schema_version'",
+        [],
+        |r| r.get(0),
+    )
+    .ok()
 }
 
 /// Reads `meta`, or explains why the file is not one of ours.
@@ -147,6 +188,8 @@ pub fn read_meta(path: &Path) -> Result<Meta, ServerError> {
         calls: u64::try_from(num("calls")?).unwrap_or(0),
         now: num("now")?,
         generated_at: num("generated_at")?,
+        ahead_until: num("ahead_until")?,
+        max_duration: num("max_duration")?,
     })
 }
 
@@ -182,17 +225,18 @@ mod tests {
         let conn = Connection::open(&path).unwrap_or_else(|e| panic!("{e}"));
         conn.execute_batch(SCHEMA).unwrap_or_else(|e| panic!("{e}"));
         conn.execute_batch(
-            "INSERT INTO meta VALUES ('schema_version','2'),('seed','1'),('calls','0'),\
-             ('now','0'),('generated_at','0');",
+            "INSERT INTO meta VALUES ('schema_version','3'),('seed','1'),('calls','0'),\
+             ('now','0'),('generated_at','0'),('ahead_until','0'),('max_duration','0');",
         )
         .unwrap_or_else(|e| panic!("{e}"));
         let err = read_meta(&path)
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();
-        assert!(err.contains("schema version 2, expected 1"), "{err}");
+        assert!(err.contains("schema version 3, expected 2"), "{err}");
+        assert_eq!(stored_version(&path), Some(3));
         conn.execute(
-            "UPDATE meta SET value = '1' WHERE key = 'schema_version'",
+            "UPDATE meta SET value = '2' WHERE key = 'schema_version'",
             [],
         )
         .unwrap_or_else(|e| panic!("{e}"));

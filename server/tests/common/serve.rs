@@ -265,6 +265,7 @@ pub async fn serve_in_front_of(upstream: Upstream, auth: Auth<'_>, extra: &[&str
         access_log: Arc::new(move |line: &str| {
             sink_log.lock().expect("log").push(line.to_string())
         }),
+        ..Hooks::default()
     };
     let cli = <dashboard_server::cli::Cli as clap::Parser>::try_parse_from(
         std::iter::once("dashboard-server".to_string()).chain(argv),
