@@ -23,6 +23,7 @@ use crate::api::{
     Attempts, CallDetail, CallQuery, CallsPage, RetryNotice, RetryPolicy, Trunk, TrunksPage,
 };
 use crate::gather::GatherOptions;
+use crate::live::RateLimit;
 
 /// Who adds the API key: the server in front of the site, or this browser.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -229,6 +230,9 @@ fn detached_signal() -> AbortSignal {
 pub struct Client {
     connection: Connection,
     policy: RetryPolicy,
+    /// The `X-RateLimit-*` headers of the last answer, shared by every clone of the
+    /// client, for whoever paces requests (the live view).
+    rate: std::sync::Arc<std::sync::Mutex<Option<RateLimit>>>,
 }
 
 impl Client {
@@ -237,7 +241,13 @@ impl Client {
         Client {
             connection,
             policy: RetryPolicy::default(),
+            rate: Default::default(),
         }
+    }
+
+    /// The rate-limit headers of the last answer, if it sent them.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        self.rate.lock().ok().and_then(|r| *r)
     }
 
     /// The API base this client talks to.
@@ -405,12 +415,21 @@ impl Client {
             request = request.header("Authorization", &format!("Bearer {key}"));
         }
         let base = self.connection.api_base.clone();
+        let rate = self.rate.clone();
         let sent = fetch_now(request);
         async move {
             let network = || ApiError::Network { base: base.clone() };
             let resp = sent.await.map_err(|()| network())?;
             let status = resp.status();
             let headers = resp.headers();
+            let seen = RateLimit::from_headers(
+                headers.get("X-RateLimit-Limit").as_deref(),
+                headers.get("X-RateLimit-Remaining").as_deref(),
+                headers.get("X-RateLimit-Reset").as_deref(),
+            );
+            if let (Some(seen), Ok(mut r)) = (seen, rate.lock()) {
+                *r = Some(seen);
+            }
             let body = resp.text().await.map_err(|_| network())?;
             if (200..300).contains(&status) {
                 return Ok(body);

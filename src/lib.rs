@@ -35,12 +35,14 @@ browser_layer! {
     mod download;
     pub mod gatherer;
     pub mod list_view;
+    pub mod live_list;
     pub mod loader;
     mod navigation;
     mod perf;
     mod storage;
     mod url_state;
     pub mod use_analysis;
+    pub mod use_live;
     pub mod view_clock;
     pub use app::{provide_app_context, App, AppState, PhoneSearch, TrunkList};
 }

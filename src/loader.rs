@@ -61,6 +61,17 @@ pub struct Job<T> {
 }
 
 impl<T> Job<T> {
+    /// A job whose waits, progress and previews nobody hears (a background refresh).
+    pub fn quiet(client: Client, signal: AbortSignal) -> Self {
+        Job {
+            client,
+            signal,
+            notify: Rc::new(|_| {}),
+            progress: Rc::new(|_| {}),
+            preview: Rc::new(|_| {}),
+        }
+    }
+
     /// Where the client reports a wait before a retry.
     pub fn notify(&self) -> &dyn Fn(Option<RetryNotice>) {
         &*self.notify

@@ -25,7 +25,13 @@ use crate::gatherer::{gather, GatherCtx, Gathered, Listeners, PageCache};
 use crate::load::Phase;
 use crate::loader::{use_loader, Loader, LoaderOptions};
 use crate::perf;
-use crate::stats::{compare, Analysis, AnalysisOptions, KpiDeltas, PerSegment, TrunkRow};
+use crate::api::Call;
+use crate::live::LiveCalls;
+use crate::stats::{
+    compare, Analysis, AnalysisOptions, Heatmap, KpiDeltas, LatencyCalls, PerSegment, TrunkRow,
+};
+use crate::use_live::{use_live, LiveStatus};
+use crate::view_clock;
 use crate::view_clock::ViewClock;
 
 /// What a gather is for: the filters, as of the view's clock.
@@ -38,6 +44,10 @@ pub struct AnalysisView {
     pub gather: Loader<GatherKey, Arc<Gathered>>,
     /// Statistics over the set gathered so far (a preview while it runs).
     pub analysis: RwSignal<Option<Arc<Analysis>>>,
+    /// Calls and p95 latency by hour of the day and weekday, over the same set.
+    pub heatmap: RwSignal<Option<Arc<Heatmap>>>,
+    /// What the live view reports.
+    pub live: RwSignal<LiveStatus>,
     /// Each KPI against the previous period of the same length, once both are in.
     pub deltas: Memo<Option<KpiDeltas>>,
     /// How much of the set the figures cover, when not all of it.
@@ -68,6 +78,45 @@ fn gather_query(filters: &Filters, now: DateTime<Utc>) -> CallQuery {
     CallQuery::new()
         .with_filters(|f| *f = filters.clone())
         .frozen(now)
+}
+
+/// The head of a set in API order that a live refresh may change: the calls of its
+/// newest minutes, and any still in progress (a refresh from their start re-reads them).
+fn head(calls: &[Call]) -> Vec<Call> {
+    let Some(newest) = calls.first().map(|c| c.start_time) else {
+        return Vec::new();
+    };
+    let oldest_running = calls
+        .iter()
+        .take(5_000)
+        .filter(|c| c.end_time.is_none())
+        .map(|c| c.start_time)
+        .min()
+        .unwrap_or(newest);
+    let from = oldest_running.min(newest);
+    calls.iter().take_while(|c| c.start_time >= from).cloned().collect()
+}
+
+/// Merges what a live refresh from `since` brought into `calls` (API order): the head
+/// from `since` on is replaced by the merged head, and calls a relative range has left
+/// (started before `start`) are dropped from the end.
+fn merge_live(
+    calls: &mut Vec<Call>,
+    since: DateTime<Utc>,
+    fetched: &[Call],
+    complete: bool,
+    status: Option<crate::api::StatusFilter>,
+    start: Option<DateTime<Utc>>,
+) {
+    let head_len = calls.iter().take_while(|c| c.start_time >= since).count();
+    let mut merged = LiveCalls::new(calls[..head_len].to_vec(), status);
+    merged.receive(fetched, complete);
+    merged.show_pending();
+    calls.splice(..head_len, merged.shown().iter().cloned());
+    if let Some(start) = start {
+        let keep = calls.partition_point(|c| c.start_time >= start);
+        calls.truncate(keep);
+    }
 }
 
 /// Gathers `query`'s set (and the period before it) and computes its statistics.
@@ -148,21 +197,108 @@ pub fn use_analysis(query: Memo<CallQuery>, clock: ViewClock) -> AnalysisView {
     let previous_analysis = RwSignal::new(None::<(GatherKey, Arc<Analysis>)>);
     let stats_query = Memo::new(move |_| query.with(CallQuery::stats_scope));
     let names = expect_context::<TrunkList>().names;
+    // The live view adds the calls that arrive to the gathered set, in place, and drops
+    // those a relative range has left; `live_version` says when it changed.
+    let live = StoredValue::new_local(None::<(GatherKey, Vec<Call>)>);
+    let live_version = RwSignal::new(0u32);
+    // Runs `f` over the set the figures are of: the live set when it belongs to the
+    // gathered key, else the gathered calls.
+    let with_set = move |f: &mut dyn FnMut(&[Call])| {
+        live_version.track();
+        gather_set.with(|l| {
+            let (Some(key), Some(g)) = (l.shown_key(), l.data()) else {
+                return false;
+            };
+            let used = live.with_value(|v| match v {
+                Some((k, calls)) if k == key => {
+                    f(calls);
+                    true
+                }
+                _ => false,
+            });
+            if !used {
+                f(&g.calls);
+            }
+            true
+        })
+    };
     Effect::new(move |_| {
         let q = stats_query.get();
-        let now = clock.now.get_untracked();
+        let now = clock.as_of();
         let names = names.get();
-        let result = gather_set.with(|l| {
-            l.data().map(|g| {
-                perf::start("dashboard:stats");
-                let mut a = Analysis::compute(&g.calls, &analysis_options(&q, now));
-                perf::measure("dashboard:stats");
-                TrunkRow::named(&mut a.trunks, &names);
-                Arc::new(a)
-            })
+        let mut result = None;
+        with_set(&mut |calls| {
+            perf::start("dashboard:stats");
+            let mut a = Analysis::compute(calls, &analysis_options(&q, now));
+            perf::measure("dashboard:stats");
+            TrunkRow::named(&mut a.trunks, &names);
+            result = Some(Arc::new(a));
         });
         analysis.set(result);
     });
+    // When calls come: hour of the day × weekday, in the view's zone.
+    let heatmap = RwSignal::new(None::<Arc<Heatmap>>);
+    Effect::new(move |_| {
+        let tz = query.with(CallQuery::tz);
+        let mut result = None;
+        with_set(&mut |calls| {
+            result = Some(Arc::new(Heatmap::compute_in(calls, tz, LatencyCalls::Answered)));
+        });
+        heatmap.set(result);
+    });
+    let live_status = use_live(
+        Memo::new(move |_| query.with(CallQuery::live)),
+        move |job| {
+            let key = gather_set.with_untracked(|l| {
+                (l.phase() == Phase::Loaded).then(|| l.shown_key().cloned()).flatten()
+            });
+            let seed = key.clone().and_then(|k| {
+                let fresh = live.with_value(|v| v.as_ref().is_none_or(|(lk, _)| lk != &k));
+                fresh.then(|| gather_set.with_untracked(|l| l.data().map(|g| g.calls.clone())))?
+            });
+            let q = query.get_untracked();
+            let now = view_clock::now();
+            Box::pin(async move {
+                // Nothing gathered yet: the loader's own request comes first.
+                let Some(key) = key else {
+                    return Ok(());
+                };
+                if let Some(calls) = seed {
+                    live.try_set_value(Some((key.clone(), calls)));
+                }
+                let since = live
+                    .try_with_value(|v| v.as_ref().and_then(|(_, c)| LiveCalls::new(head(c), q.status()).since()))
+                    .flatten();
+                let Some(since) = since else {
+                    return Ok(());
+                };
+                let window = q.since(since, now);
+                let mut fetched = Vec::new();
+                let mut complete = false;
+                for page in 0..20u64 {
+                    let got = job
+                        .client
+                        .calls_window(&window, now, 100, page * 100, &job.signal, job.notify())
+                        .await?;
+                    let total = got.pagination.total;
+                    fetched.extend(got.calls);
+                    if fetched.len() as u64 >= total {
+                        complete = true;
+                        break;
+                    }
+                }
+                let start = q.range().bounds(now).0;
+                live.try_update_value(|v| {
+                    if let Some((_, calls)) = v {
+                        merge_live(calls, since, &fetched, complete, q.status(), start);
+                    }
+                });
+                clock.live_now.try_set(Some(now));
+                live_version.try_update(|n| *n += 1);
+                Ok(())
+            })
+        },
+    );
     Effect::new(move |_| {
         let q = stats_query.get();
         let result = previous.with(|l| {
@@ -199,6 +335,8 @@ pub fn use_analysis(query: Memo<CallQuery>, clock: ViewClock) -> AnalysisView {
     AnalysisView {
         gather: gather_set,
         analysis,
+        heatmap,
+        live: live_status,
         deltas,
         coverage,
         stale,

@@ -20,6 +20,11 @@ pub struct ViewClock {
     pub now: Memo<DateTime<Utc>>,
     /// Bumped by "Refresh" and "Retry": moves the anchor and refetches.
     pub reload: RwSignal<u32>,
+    /// Bumped when a live refresh brought changes: what follows the list (the status
+    /// counts) asks again, without moving the anchor.
+    pub live_tick: RwSignal<u32>,
+    /// When the live view last brought the figures up to date, if later than `now`.
+    pub live_now: RwSignal<Option<DateTime<Utc>>>,
 }
 
 impl ViewClock {
@@ -33,7 +38,18 @@ impl ViewClock {
             reload.track();
             self::now()
         });
-        ViewClock { now, reload }
+        ViewClock {
+            now,
+            reload,
+            live_tick: RwSignal::new(0),
+            live_now: RwSignal::new(None),
+        }
+    }
+
+    /// The instant the view's figures are as of: the anchor, or a later live refresh.
+    pub fn as_of(&self) -> DateTime<Utc> {
+        let now = self.now.get();
+        self.live_now.get().map_or(now, |l| l.max(now))
     }
 
     /// Moves the anchor to now and refetches.

@@ -33,12 +33,14 @@ const BROWSER_LAYER: &[&str] = &[
     "download.rs",
     "gatherer.rs",
     "list_view.rs",
+    "live_list.rs",
     "loader.rs",
     "navigation.rs",
     "perf.rs",
     "storage.rs",
     "url_state.rs",
     "use_analysis.rs",
+    "use_live.rs",
     "view_clock.rs",
 ];
 

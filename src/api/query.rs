@@ -10,6 +10,8 @@ use std::num::NonZeroU32;
 
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 
+use crate::live::LiveInterval;
+
 /// The status filter: the contract's three values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StatusFilter {
@@ -295,6 +297,7 @@ pub struct CallQuery {
     tz: TimeZoneMode,
     slo: Option<Slo>,
     call: Option<CallId>,
+    live: LiveInterval,
 }
 
 impl Default for CallQuery {
@@ -314,6 +317,7 @@ impl CallQuery {
             tz: TimeZoneMode::default(),
             slo: None,
             call: None,
+            live: LiveInterval::Off,
         }
     }
 
@@ -341,6 +345,7 @@ impl CallQuery {
                 }
                 "slo" => q.slo = value.parse().ok().and_then(Slo::new),
                 "call" => q.call = CallId::new(&value),
+                "live" => q.live = LiveInterval::parse(&value).unwrap_or_default(),
                 "tz" => {
                     q.tz = if value == "utc" {
                         TimeZoneMode::Utc
@@ -411,6 +416,9 @@ impl CallQuery {
         }
         if let Some(call) = &self.call {
             out.append_pair("call", call.as_str());
+        }
+        if self.live != LiveInterval::Off {
+            out.append_pair("live", self.live.as_str());
         }
     }
 
@@ -483,6 +491,36 @@ impl CallQuery {
     /// The user's SLO on total latency, if set (else the analytics default applies).
     pub fn slo(&self) -> Option<Slo> {
         self.slo
+    }
+
+    /// How often the live view refreshes.
+    pub fn live(&self) -> LiveInterval {
+        self.live
+    }
+
+    /// Another live interval: a display setting, so the page is kept.
+    pub fn with_live(&self, live: LiveInterval) -> Self {
+        CallQuery {
+            live,
+            ..self.clone()
+        }
+    }
+
+    /// The view's filters over calls that started at `since` or later (and within the
+    /// view's range, presets resolved against `now`, its end left open unless the range
+    /// has a fixed one): what a live refresh asks for.
+    pub fn since(&self, since: DateTime<Utc>, now: DateTime<Utc>) -> Self {
+        let (start, _) = self.filters.range.bounds(now);
+        let end = match self.filters.range {
+            DateRange::Custom { end, .. } => end,
+            _ => None,
+        };
+        let mut q = self.clone();
+        q.filters.range = DateRange::Custom {
+            start: Some(start.map_or(since, |s| s.max(since))),
+            end,
+        };
+        q
     }
 
     /// The call whose detail panel is open, if one is.

@@ -4,11 +4,14 @@
 
 use leptos::prelude::*;
 
-use crate::api::{Slo, TrunkId};
-use crate::charts::{pick, ChartOptions, ChartKind, Hit, HitTarget};
+use crate::api::{CallQuery, Slo, TrunkId};
+use crate::charts::{
+    draw_heatmap, pick, summary_heatmap, table_heatmap, tooltip_heatmap, ChartKind, ChartOptions,
+    HeatmapData, HeatmapMode, Hit, HitTarget,
+};
 use crate::components::{
-    CallList, ChartPanel, DrawRequest, FilterPanel, GatherStatus, KpiCards, QuickViews,
-    StatusLine, ThemeChoice, TrunkTable,
+    CallList, ChartPanel, DrawRequest, FilterPanel, GatherStatus, KpiCards, LiveControl,
+    QuickViews, StatusLine, ThemeChoice, TrunkTable,
 };
 use crate::list_view::use_list_view;
 use crate::export::{file_name, ExportFormat, ExportScope};
@@ -66,6 +69,50 @@ pub fn AnalyticsPage() -> impl IntoView {
                 summary=summary table=table tooltip=tooltip on_pick=on_pick file_name=file />
         }
     };
+    // When calls come: hour × weekday, calls or p95 latency per cell.
+    let heat_mode = RwSignal::new(HeatmapMode::Calls);
+    let heatmap = figures.heatmap;
+    let heat = move |f: &dyn Fn(&HeatmapData<'_>) -> String| {
+        let (mode, tz) = (heat_mode.get(), query.with(CallQuery::tz));
+        heatmap.with(|h| {
+            h.as_ref()
+                .map(|h| f(&HeatmapData { heatmap: h, mode, tz }))
+                .unwrap_or_default()
+        })
+    };
+    let heat_draw = Callback::new(move |r: DrawRequest| {
+        let (mode, tz) = (heat_mode.get(), query.with(CallQuery::tz));
+        heatmap.with(|h| {
+            h.as_ref().map(|h| {
+                r.draw(|root, style| draw_heatmap(root, &HeatmapData { heatmap: h, mode, tz }, style))
+            })
+        })
+    });
+    let heat_table = Signal::derive(move || {
+        let (mode, tz) = (heat_mode.get(), query.with(CallQuery::tz));
+        heatmap.with(|h| {
+            h.as_ref()
+                .map(|h| table_heatmap(&HeatmapData { heatmap: h, mode, tz }))
+                .unwrap_or_default()
+        })
+    });
+    let heat_tip = Callback::new(move |hit: Hit| {
+        let Some(HitTarget::Cell { weekday, hour }) = hit.target else {
+            return None;
+        };
+        let (mode, tz) = (heat_mode.get_untracked(), query.with_untracked(CallQuery::tz));
+        heatmap.with_untracked(|h| {
+            h.as_ref()
+                .map(|h| tooltip_heatmap(&HeatmapData { heatmap: h, mode, tz }, weekday, hour))
+        })
+    });
+    let heat_file = Signal::derive(move || {
+        let what = match heat_mode.get() {
+            HeatmapMode::Calls => "heatmap-calls",
+            HeatmapMode::P95Latency => "heatmap-p95",
+        };
+        query.with(|q| file_name(what, q, ExportScope::All, ExportFormat::Csv, v.clock.now.get()))
+    });
     let trunk_rows = Signal::derive(move || {
         analysis.with(|a| a.as_ref().map(|a| a.trunks.clone()).unwrap_or_default())
     });
@@ -78,18 +125,31 @@ pub fn AnalyticsPage() -> impl IntoView {
             <FilterPanel query=query on_change=set_query clock=v.clock seen_trunks=v.seen_trunks />
             <StatusLine query=query clock=v.clock busy=v.shown_busy />
             <QuickViews query=query on_change=set_query />
+            <LiveControl query=query on_change=set_query status=figures.live />
             <GatherStatus gather=figures.gather />
             <div class="figures" class:stale=move || figures.stale.get()>
                 <KpiCards current=analysis deltas=figures.deltas coverage=figures.coverage />
                 <div class="charts-grid">
                     {ChartKind::ALL.into_iter().map(chart).collect_view()}
                 </div>
+                <div class="heatmap">
+                    <div class="segmented" role="group" aria-label="Heatmap shows">
+                        {HeatmapMode::ALL.into_iter().map(|m| view! {
+                            <button type="button" class="seg" class:active=move || heat_mode.get() == m
+                                aria-pressed=move || (heat_mode.get() == m).to_string()
+                                on:click=move |_| heat_mode.set(m)>{m.label()}</button>
+                        }).collect_view()}
+                    </div>
+                    <ChartPanel title="When calls come (hour × weekday)" name="heatmap" draw=heat_draw dark=dark
+                        summary=Signal::derive(move || heat(&summary_heatmap)) table=heat_table
+                        tooltip=heat_tip on_pick=|_: HitTarget| {} file_name=heat_file />
+                </div>
                 <TrunkTable rows=trunk_rows on_trunk=on_trunk file_name=Signal::derive(move || {
                 query.with(|q| file_name("trunks", q, ExportScope::All, ExportFormat::Csv, v.clock.now.get()))
             }) />
             </div>
             <h2 class="section-title">"Calls"</h2>
-            <CallList query=query on_change=set_query clock=v.clock seen_trunks=v.seen_trunks busy=v.busy />
+            <CallList query=query on_change=set_query clock=v.clock seen_trunks=v.seen_trunks busy=v.busy live_control_above=true />
         </div>
     }
 }

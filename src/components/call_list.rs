@@ -12,7 +12,9 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 use crate::api::{Call, CallId, CallQuery, CallsPage, PageSize};
-use crate::components::{CallTable, DetailPanel, ExportMenu, LoadBanners, Pager};
+use crate::components::{CallTable, DetailPanel, ExportMenu, LiveControl, LoadBanners, Pager};
+use crate::live::{pill_text, LiveInterval};
+use crate::live_list::{list_page, use_live_list};
 use crate::loader::{use_loader, LoaderOptions};
 use crate::perf;
 use crate::url_state::UrlWriter;
@@ -32,6 +34,9 @@ pub fn CallList(
     seen_trunks: RwSignal<BTreeSet<String>>,
     /// Set while a page request is in flight.
     busy: RwSignal<bool>,
+    /// The page shows the live control itself (the analytics view, above its figures).
+    #[prop(optional)]
+    live_control_above: bool,
 ) -> impl IntoView {
     // The open detail panel is in the URL (`call=`), so a link to one call can be
     // shared and reloaded. The row that opened it gets the focus back when it closes.
@@ -72,7 +77,10 @@ pub fn CallList(
     };
     let list = use_loader(
         // The open detail panel is no part of what the list asks for.
-        move || Some((query.with(|q| q.with_call(None)), clock.now.get())),
+        move || {
+            let q = query.with(|q| q.with_call(None).with_live(LiveInterval::Off));
+            Some((q, clock.now.get()))
+        },
         |(q, now), job| {
             perf::start("dashboard:rows");
             perf::start("dashboard:rows-fetch");
@@ -93,12 +101,22 @@ pub fn CallList(
     let page_of = move |f: fn(&CallsPage) -> u64| {
         Memo::new(move |_| list.with(|l| l.data().map(f).unwrap_or(0)))
     };
+    // The live view (page 1 only) merges new calls into the page on screen.
+    let to_page_one = Callback::new(move |()| {
+        on_change.run(query.get_untracked().with_page(1));
+        clock.refresh();
+    });
+    let live = use_live_list(query, clock, list_page(list), to_page_one);
     let calls = Memo::new(move |_| {
-        list.with(|l| l.data().map(|p| p.calls.clone()))
+        let size = query.with(|q| q.page_size().get() as usize);
+        live.calls
+            .with(|l| l.as_ref().map(|l| l.shown().iter().take(size).cloned().collect::<Vec<_>>()))
+            .or_else(|| list.with(|l| l.data().map(|p| p.calls.clone())))
             .unwrap_or_default()
     });
-    let total = page_of(|p| p.pagination.total);
-    let shown = page_of(|p| p.calls.len() as u64);
+    let base_total = page_of(|p| p.pagination.total);
+    let total = Memo::new(move |_| base_total.get() + live.added.get());
+    let shown = Memo::new(move |_| calls.with(|c| c.len() as u64));
     // The pager shows the page of the rows on screen, not the one being fetched.
     let shown_page = Memo::new(move |_| {
         list.with(|l| l.shown_key().map(|(q, _)| q.page()))
@@ -117,6 +135,12 @@ pub fn CallList(
     let selected = Memo::new(move |_| query.with(|q| q.call().cloned()));
 
     view! {
+        {(!live_control_above).then(|| view! { <LiveControl query=query on_change=on_change status=live.status /> })}
+        {move || (live.pending.get() > 0).then(|| view! {
+            <button type="button" class="btn live-pill" on:click=move |_| live.show()>
+                {pill_text(live.pending.get() as usize)}
+            </button>
+        })}
         <ExportMenu query=query now=clock.now page_calls=calls />
         <LoadBanners status=status on_retry=move |_| clock.refresh()
             stale_note="The rows below are the previous view's, kept until this one loads."
@@ -132,8 +156,10 @@ pub fn CallList(
                 </button>
             </div>
         }>
-            <div class="rows" class:stale=move || stale.get()>
-                <CallTable calls=calls tz=tz skeleton=first_load
+            <div class="rows" class:stale=move || stale.get()
+                on:pointerenter=move |_| live.pointer_over.set(true)
+                on:pointerleave=move |_| live.pointer_over.set(false)>
+                <CallTable calls=calls tz=tz skeleton=first_load fresh=live.fresh
                     on_select=open />
             </div>
         </Show>

@@ -28,6 +28,9 @@ pub fn CallTable(
     /// Skeleton rows instead of data (first load).
     #[prop(into)]
     skeleton: Signal<bool>,
+    /// Ids of rows just merged by the live view, highlighted briefly.
+    #[prop(optional, into)]
+    fresh: Signal<Vec<String>>,
     /// A row was chosen.
     #[prop(into)]
     on_select: Callback<Call>,
@@ -71,11 +74,12 @@ pub fn CallTable(
             written.update_value(|w| write_skeleton(&body, w));
         } else {
             let (scale, tz, trunks) = (scale.get(), tz.get(), names.get());
+            let fresh = fresh.get();
             let cx = CellContext {
                 tz,
                 trunks: &trunks,
             };
-            rows.with(|rows| written.update_value(|w| write_rows(&body, w, rows, scale, &cx)));
+            rows.with(|rows| written.update_value(|w| write_rows(&body, w, rows, scale, &cx, &fresh)));
         }
     });
     let chosen = move |ev: &web_sys::Event| {
@@ -172,6 +176,7 @@ struct Shown {
     id: String,
     texts: Vec<String>,
     titles: Vec<Option<String>>,
+    fresh: bool,
     badge: &'static str,
     widths: [String; 3],
     over: bool,
@@ -259,12 +264,13 @@ impl RowNodes {
     /// Shows `call` in this row. Text goes in as text (a text node's data), never as
     /// markup, and the bar widths through the CSSOM, which the CSP allows (a `style`
     /// attribute it would not).
-    fn fill(&mut self, call: &Call, scale: u32, cx: &CellContext<'_>) {
+    fn fill(&mut self, call: &Call, scale: u32, cx: &CellContext<'_>, fresh: bool) {
         let bar = latency_bar(call, scale);
         let next = Shown {
             id: call.id.clone(),
             texts: COLUMNS.iter().map(|c| c.text(call, cx)).collect(),
             titles: COLUMNS.iter().map(|c| c.title(call, cx)).collect(),
+            fresh,
             badge: badge_class(&call.status),
             widths: bar.widths.map(|pct| format!("{pct:.2}%")),
             over: bar.over,
@@ -273,6 +279,10 @@ impl RowNodes {
         let old = old.as_ref();
         if old.is_none_or(|o| o.id != next.id) {
             let _ = self.tr.set_attribute("data-id", &next.id);
+        }
+        if old.is_none_or(|o| o.fresh != next.fresh) {
+            self.tr
+                .set_class_name(if next.fresh { "row fresh" } else { "row" });
         }
         for (i, (cell, value)) in self.cells.iter().zip(&next.texts).enumerate() {
             if old.is_none_or(|o| &o.texts[i] != value) {
@@ -320,6 +330,7 @@ fn write_rows(
     calls: &[Call],
     scale: u32,
     cx: &CellContext<'_>,
+    fresh: &[String],
 ) {
     let Some(doc) = body.owner_document() else {
         return;
@@ -339,7 +350,7 @@ fn write_rows(
         }
     }
     for (row, call) in rows.iter_mut().zip(calls) {
-        row.fill(call, scale, cx);
+        row.fill(call, scale, cx, fresh.contains(&call.id));
     }
     let _ = body.append_child(&fragment);
 }

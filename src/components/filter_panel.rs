@@ -33,10 +33,11 @@ pub fn FilterPanel(
     // not sent again beside the rows. Refresh and Retry (`reload`) always refetch.
     let counts = use_loader(
         move || {
-            let scope = query.with(|q| q.counts_scope().resolved(clock.now.get()));
-            Some((scope, clock.reload.get()))
+            // As of the live view's last refresh, when it is on: counts follow the list.
+            let scope = query.with(|q| q.counts_scope().resolved(clock.as_of()));
+            Some((scope, clock.reload.get(), clock.live_tick.get()))
         },
-        |(scope, _), job| {
+        |(scope, _, _), job| {
             // Resolved: presets are absolute already, so any instant gives the same query.
             let (scope, now) = (scope.clone(), chrono::DateTime::UNIX_EPOCH);
             Box::pin(async move {

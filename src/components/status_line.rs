@@ -45,7 +45,7 @@ pub fn StatusLine(query: Memo<CallQuery>, clock: ViewClock, busy: Signal<bool>) 
             <span class="as-of muted">
                 {move || format!(
                     "As of {} {}",
-                    format::instant_with(clock.now.get(), query.with(CallQuery::tz), "%H:%M:%S"),
+                    format::instant_with(clock.as_of(), query.with(CallQuery::tz), "%H:%M:%S"),
                     format::zone_label(query.with(CallQuery::tz)),
                 )}
             </span>
