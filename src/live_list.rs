@@ -5,7 +5,7 @@
 //! moves. On other pages the pill counts the calls that arrived since the view was
 //! loaded, and takes the user to page 1. The status counts follow every change.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 use crate::api::{CallQuery, CallsPage};
@@ -121,7 +121,7 @@ pub fn use_live_list(
         let q = query.get_untracked();
         let now = view_clock::now();
         let since = calls.with_untracked(|l| l.as_ref().and_then(LiveCalls::since));
-        let anchor = clock.now.get_untracked();
+        let loaded_total = page.with_untracked(|p| p.as_ref().map(|(_, p)| p.pagination.total));
         Box::pin(async move {
             match since {
                 Some(since) => {
@@ -165,13 +165,17 @@ pub fn use_live_list(
                     }
                 }
                 None => {
-                    // Another page: count what arrived since the view was loaded.
-                    let window = q.since(anchor + Duration::seconds(1), now);
+                    // Another page: how many calls the view holds now beyond those it
+                    // held when it loaded (its range kept open at the end).
+                    let Some(loaded) = loaded_total else {
+                        return Ok(());
+                    };
+                    let window = q.since(DateTime::<Utc>::UNIX_EPOCH, now);
                     let got = job
                         .client
                         .calls_window(&window, now, 1, 0, &job.signal, job.notify())
                         .await?;
-                    pending.try_set(got.pagination.total);
+                    pending.try_set(got.pagination.total.saturating_sub(loaded));
                 }
             }
             clock.live_now.try_set(Some(now));
