@@ -42,7 +42,8 @@ for (const scheme of ['light', 'dark'] as const) {
         // The same view over every call: all four charts with data.
         await page.goto(`${server.url}/analytics?range=7d`);
         await expect(page.locator('.gather-done')).toBeVisible({ timeout: 30_000 });
-        await expect(page.locator('.chart-frame svg')).toHaveCount(4);
+        // Four charts and the hour x weekday heatmap, all with data.
+        await expect(page.locator('.chart-frame svg')).toHaveCount(5);
         await page.screenshot({ path: shot('analytics-all'), fullPage: true });
         await page.goBack();
         await expect(page.locator('.gather-done')).toBeVisible({ timeout: 30_000 });
