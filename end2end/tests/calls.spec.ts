@@ -97,6 +97,8 @@ test.describe('calls view', () => {
   for (const status of ['connected', 'failed', 'disconnected'] as const) {
     test(`status filter: ${status}`, async ({ page, server }) => {
       await open(page, server, '?page=3');
+      // The counts load beside the list: take them once every one is a number.
+      await expect(page.locator('.filters .seg-count')).toHaveText(Array(4).fill(/^\d[\d,]*$/));
       const countsBefore = await page.locator('.filters .seg-count').allTextContents();
       await statusButton(page, status).click();
       await expect(page).toHaveURL(new RegExp(`[?&]status=${status}\\b`));
