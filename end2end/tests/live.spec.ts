@@ -16,6 +16,8 @@ test('new calls appear at the top without a click, highlighted, with counts that
   await open(page, server, '?tz=utc&live=15s');
   await expect(page.locator('#live')).toHaveValue('15s');
   const before = await ids(page);
+  // A count still loading ("…") would make the change below mean nothing.
+  await expect(page.locator('.filters [data-status=all] .seg-count')).toHaveText(/^\d[\d,]*$/);
   const allBefore = await page.locator('.filters [data-status=all] .seg-count').innerText();
   await expect(page.locator('.live-status')).toContainText('Live, updated', { timeout: 40_000 });
   await expect.poll(async () => (await ids(page))[0], { timeout: 40_000 }).not.toBe(before[0]);
