@@ -174,7 +174,7 @@ const fn column(
 /// The call table's columns, in order.
 pub const COLUMNS: [Column; 11] = [
     column(SortColumn::Id, "Call", CellKind::Mono, Some("c-id")),
-    column(SortColumn::Trunk, "Trunk", CellKind::Mono, Some("c-trunk")),
+    column(SortColumn::Trunk, "Trunk", CellKind::Text, Some("c-trunk")),
     column(SortColumn::From, "From", CellKind::Mono, None),
     column(SortColumn::To, "To", CellKind::Mono, None),
     column(

@@ -81,3 +81,18 @@ test('a phone number finds the calls of the filter with it, and stays out of URL
   await expect(page.locator('.search-results')).toHaveCount(0);
   await expect(rows(page)).toHaveCount(20);
 });
+
+test('a number no call has says so in place of an empty table', async ({ page, server }) => {
+  await open(page, server, '?range=7d&tz=utc');
+  // The generator's numbers hold no run of seven nines.
+  const calls = await allCalls(server, '');
+  expect(calls.some((c) => `${c.from}${c.to}`.replace(/\D/g, '').includes('9999999'))).toBe(false);
+  await search(page, '999 9999');
+  await expect(page.locator('.search-summary')).toContainText('0 matches in', { timeout: 30_000 });
+  await expect(page.locator('.search-results .empty')).toContainText('No calls with this number');
+  await expect(page.locator('.search-results table')).toHaveCount(0);
+  await expect(page.locator('.search-results .pager')).toHaveCount(0);
+  // Clearing it brings the list back.
+  await page.getByRole('button', { name: 'Clear search' }).click();
+  await expect(rows(page)).toHaveCount(20);
+});

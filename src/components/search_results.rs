@@ -90,6 +90,13 @@ pub fn SearchResults(
         matches.with(|m| pager::slice(m, p, s).to_vec())
     });
     let total = Signal::derive(move || matches.with(|m| m.len() as u64));
+    // A finished search that found nothing says so instead of an empty table.
+    let none_found = move || {
+        found.with(|l| {
+            !l.is_running()
+                && matches!(l.data(), Some(Found::Matches { calls, .. }) if calls.is_empty())
+        })
+    };
     let tz = Memo::new(move |_| query.with(CallQuery::tz));
     let selected = Memo::new(move |_| query.with(|q| q.call().cloned()));
     let phase = Memo::new(move |_| found.phase());
@@ -134,13 +141,20 @@ pub fn SearchResults(
                     None => ().into_any(),
                 }),
             }}
-            <div class="rows">
-                <CallTable calls=shown tz=tz skeleton=Signal::derive(|| false)
-                    on_select=move |c: Call| on_change.run(query.get_untracked().with_call(CallId::new(&c.id))) />
-            </div>
-            <Pager total=total shown=Signal::derive(move || shown.with(|s| s.len() as u64)) page=page page_size=size
-                on_page=move |p| page.set(p)
-                on_size=move |s| { size.set(s); page.set(1); } />
+            <Show when=move || !none_found() fallback=|| view! {
+                <div class="empty card">
+                    <h2>"No calls with this number"</h2>
+                    <p class="muted">"The search reads every call of the current filters: widen the date range or clear the filters to search more."</p>
+                </div>
+            }>
+                <div class="rows">
+                    <CallTable calls=shown tz=tz skeleton=Signal::derive(|| false)
+                        on_select=move |c: Call| on_change.run(query.get_untracked().with_call(CallId::new(&c.id))) />
+                </div>
+                <Pager total=total shown=Signal::derive(move || shown.with(|s| s.len() as u64)) page=page page_size=size
+                    on_page=move |p| page.set(p)
+                    on_size=move |s| { size.set(s); page.set(1); } />
+            </Show>
             {move || selected.get().map(|id| {
                 let row = matches.with_untracked(|m| m.iter().find(|c| c.id == id.as_str()).cloned());
                 view! { <DetailPanel id=id row=row tz=tz
