@@ -120,6 +120,17 @@ fn merge_live(
 }
 
 /// Gathers `query`'s set (and the period before it) and computes its statistics.
+/// A shown set: equal when it is the same key and the same gathered calls (compared by
+/// address, never call by call).
+#[derive(Clone)]
+struct ShownSet(GatherKey, Arc<Gathered>);
+
+impl PartialEq for ShownSet {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0 && Arc::ptr_eq(&self.1, &other.1)
+    }
+}
+
 pub fn use_analysis(query: Memo<CallQuery>, clock: ViewClock) -> AnalysisView {
     let state = expect_context::<AppState>();
     let cache = use_context::<StoredValue<PageCache, LocalStorage>>()
@@ -203,10 +214,15 @@ pub fn use_analysis(query: Memo<CallQuery>, clock: ViewClock) -> AnalysisView {
     let live_version = RwSignal::new(0u32);
     // Runs `f` over the set the figures are of: the live set when it belongs to the
     // gathered key, else the gathered calls.
+    // The loader's state also changes with every page's progress: the figures follow
+    // the set alone, or a gather of 1,000 pages would compute and draw them 1,000 times.
+    let shown = Memo::new(move |_| {
+        gather_set.with(|l| Some(ShownSet(l.shown_key()?.clone(), l.data()?.clone())))
+    });
     let with_set = move |f: &mut dyn FnMut(&[Call])| {
         live_version.track();
-        gather_set.with(|l| {
-            let (Some(key), Some(g)) = (l.shown_key(), l.data()) else {
+        shown.with(|s| {
+            let Some(ShownSet(key, g)) = s else {
                 return false;
             };
             let used = live.with_value(|v| match v {

@@ -190,11 +190,11 @@ async function benchSize(browser, n, dir) {
     for (const how of ['inPage', 'playwright']) for (const kind of ['page', 'filter']) await pairedChanges(page, base, how, kind, res);
     await page.goto(`${server.url}/analytics`);
     await page.waitForSelector('.gather-done', { timeout: 900_000 });
-    await page.waitForFunction(() => document.querySelectorAll('.chart-frame svg').length === 4, null, { timeout: 120_000 });
+    await page.waitForFunction(() => document.querySelectorAll('.chart-frame svg').length === 5, null, { timeout: 120_000 });
     const m = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('measure').map((e) => [e.name, e.duration])));
     res.app_gather_ms = r1(m['dashboard:gather']);
     res.app_stats_ms = r1(m['dashboard:stats']);
-    for (const c of ['latency', 'volume', 'distribution', 'trunks']) res[`app_chart_${c}_ms`] = r1(m[`dashboard:chart:${c}`]);
+    for (const c of ['latency', 'volume', 'distribution', 'trunks', 'heatmap']) res[`app_chart_${c}_ms`] = r1(m[`dashboard:chart:${c}`]);
     res.app_gathered = await page.locator('.gather-done').textContent();
     await ctx.close();
     // The same requests as bare function calls (fetch, render, frame) with no control,
@@ -285,6 +285,7 @@ async function main() {
     ['volume chart draw (ms)', 'app_chart_volume_ms', null],
     ['distribution chart draw (ms)', 'app_chart_distribution_ms', null],
     ['trunks chart draw (ms)', 'app_chart_trunks_ms', null],
+    ['heatmap draw (ms)', 'app_chart_heatmap_ms', null],
   ];
   const head = ['measure', ...runs.map((r) => `${r.calls.toLocaleString('en-US')}: app / base`)];
   const interval = (r, a, b) => {

@@ -125,3 +125,26 @@ test('charts draw without CSP violations (plotters text measuring)', async ({ pa
   await expect(page.locator('.chart-frame svg')).toHaveCount(5);
   // The Guard then fails this test on each blocked inline style attribute.
 });
+
+test.describe('a long gather', () => {
+  // Playwright's fixed clock fakes `performance`, whose measures this test counts.
+  test.use({ serverOptions: { calls: 20000 }, fixedNow: null });
+  test('computes and draws the figures per preview, not per page', async ({ page, server }) => {
+    await openAnalytics(page, server);
+    await expect(page.locator('.gather-done')).toHaveText('Statistics over 20,000 of 20,000 calls');
+    await expect(page.locator('.chart-frame svg')).toHaveCount(5);
+    // 200 pages: the figures follow the previews (a quarter each) and the end, never
+    // each page's progress (which redrew every chart 200 times, 5 s of a 100,000-call
+    // gather's 6 s).
+    const counts = await page.evaluate(() => {
+      const n: Record<string, number> = {};
+      for (const e of performance.getEntriesByType('measure')) n[e.name] = (n[e.name] ?? 0) + 1;
+      return n;
+    });
+    expect(counts['dashboard:stats'], JSON.stringify(counts)).toBeGreaterThanOrEqual(1);
+    expect(counts['dashboard:stats'], JSON.stringify(counts)).toBeLessThanOrEqual(6);
+    for (const chart of ['latency', 'volume', 'distribution', 'trunks', 'heatmap']) {
+      expect(counts[`dashboard:chart:${chart}`] ?? 0, `${chart}: ${JSON.stringify(counts)}`).toBeLessThanOrEqual(10);
+    }
+  });
+});
