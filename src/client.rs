@@ -20,7 +20,7 @@ use web_sys::{AbortController, AbortSignal};
 
 use crate::api::{
     decode_call_detail, decode_calls_page, decode_trunks_page, retry_after_seconds, ApiError,
-    Attempts, CallDetail, CallQuery, CallsPage, RetryNotice, RetryPolicy, Trunk, TrunksPage,
+    Attempts, Call, CallDetail, CallQuery, CallsPage, RetryNotice, RetryPolicy, Trunk, TrunksPage,
 };
 use crate::gather::GatherOptions;
 use crate::live::RateLimit;
@@ -274,6 +274,31 @@ impl Client {
             let body = client.retrying(first, &path, &signal, &notify).await?;
             decode_calls_page(&body)
         }
+    }
+
+    /// The calls of `window` (a [`CallQuery::since`] view), newest first, reading at
+    /// most `max_pages` pages of 100: `(calls, complete)`, complete when they are all
+    /// the window holds (a live refresh of a busy account may stop short).
+    pub async fn calls_since(
+        &self,
+        window: &CallQuery,
+        now: DateTime<Utc>,
+        max_pages: u64,
+        signal: &AbortSignal,
+        notify: &dyn Fn(Option<RetryNotice>),
+    ) -> Result<(Vec<Call>, bool), ApiError> {
+        let mut fetched = Vec::new();
+        for page in 0..max_pages {
+            let got = self
+                .calls_window(window, now, 100, page * 100, signal, notify)
+                .await?;
+            let total = got.pagination.total;
+            fetched.extend(got.calls);
+            if fetched.len() as u64 >= total {
+                return Ok((fetched, true));
+            }
+        }
+        Ok((fetched, false))
     }
 
     /// Any window of the filtered set (`limit` ≤ 100), for gathering and counts.

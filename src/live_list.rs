@@ -125,21 +125,10 @@ pub fn use_live_list(
         Box::pin(async move {
             match since {
                 Some(since) => {
-                    let window = q.since(since, now);
-                    let mut fetched = Vec::new();
-                    let mut complete = false;
-                    for page in 0..MAX_PAGES {
-                        let got = job
-                            .client
-                            .calls_window(&window, now, 100, page * 100, &job.signal, job.notify())
-                            .await?;
-                        let total = got.pagination.total;
-                        fetched.extend(got.calls);
-                        if fetched.len() as u64 >= total {
-                            complete = true;
-                            break;
-                        }
-                    }
+                    let (fetched, complete) = job
+                        .client
+                        .calls_since(&q.since(since, now), now, MAX_PAGES, &job.signal, job.notify())
+                        .await?;
                     let received = calls
                         .try_update(|l| l.as_mut().map(|l| l.receive(&fetched, complete)))
                         .flatten()

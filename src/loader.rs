@@ -43,6 +43,7 @@ use crate::api::{ApiError, RetryNotice};
 use crate::app::AppState;
 use crate::client::{Client, RequestSlot};
 use crate::gather::Progress;
+use crate::gatherer::{GatherCtx, Listeners, PageCache};
 use crate::load::{Load, Phase};
 
 /// A fetch in flight: what a loader's fetch function returns.
@@ -91,6 +92,26 @@ impl<T> Job<T> {
     /// Where a long load shows its partial data.
     pub fn preview(&self) -> &dyn Fn(T) {
         &*self.preview
+    }
+
+    /// A gather run by this job through `cache`: its client, abort signal and retry
+    /// notices, and its progress when `progress` (a second gather of the same job,
+    /// e.g. the report's other days, keeps quiet). Previews are the caller's to add.
+    pub fn gather_ctx<'a>(&'a self, cache: &'a PageCache, progress: bool) -> GatherCtx<'a> {
+        GatherCtx {
+            client: &self.client,
+            cache,
+            signal: &self.signal,
+            listen: Listeners {
+                progress: if progress {
+                    self.progress()
+                } else {
+                    Listeners::QUIET.progress
+                },
+                notify: self.notify(),
+                ..Listeners::QUIET
+            },
+        }
     }
 }
 

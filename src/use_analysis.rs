@@ -21,7 +21,7 @@ use leptos::prelude::*;
 use crate::api::{CallQuery, Filters};
 use crate::app::{AppState, TrunkList};
 use crate::client::SiteConfig;
-use crate::gatherer::{gather, GatherCtx, Gathered, Listeners, PageCache};
+use crate::gatherer::{gather, Gathered, PageCache};
 use crate::load::Phase;
 use crate::loader::{use_loader, Loader, LoaderOptions};
 use crate::perf;
@@ -154,16 +154,8 @@ pub fn use_analysis(query: Memo<CallQuery>, clock: ViewClock) -> AnalysisView {
             perf::start("dashboard:gather");
             Box::pin(async move {
                 let preview = |g: Gathered| (job.preview())(Arc::new(g));
-                let ctx = GatherCtx {
-                    client: &job.client,
-                    cache: &cache,
-                    signal: &job.signal,
-                    listen: Listeners {
-                        progress: job.progress(),
-                        preview: &preview,
-                        notify: job.notify(),
-                    },
-                };
+                let mut ctx = job.gather_ctx(&cache, true);
+                ctx.listen.preview = &preview;
                 let g = gather(&ctx, &q, now, opts).await?;
                 perf::measure("dashboard:gather");
                 Ok(Arc::new(g))
@@ -188,13 +180,7 @@ pub fn use_analysis(query: Memo<CallQuery>, clock: ViewClock) -> AnalysisView {
                 let Some(prev) = prev else {
                     return Ok(None);
                 };
-                let ctx = GatherCtx {
-                    client: &job.client,
-                    cache: &cache,
-                    signal: &job.signal,
-                    listen: Listeners::QUIET,
-                };
-                let g = gather(&ctx, &prev, now, opts).await?;
+                let g = gather(&job.gather_ctx(&cache, false), &prev, now, opts).await?;
                 Ok(Some(Arc::new(g)))
             })
         },
@@ -288,21 +274,10 @@ pub fn use_analysis(query: Memo<CallQuery>, clock: ViewClock) -> AnalysisView {
                 let Some(since) = since else {
                     return Ok(());
                 };
-                let window = q.since(since, now);
-                let mut fetched = Vec::new();
-                let mut complete = false;
-                for page in 0..20u64 {
-                    let got = job
-                        .client
-                        .calls_window(&window, now, 100, page * 100, &job.signal, job.notify())
-                        .await?;
-                    let total = got.pagination.total;
-                    fetched.extend(got.calls);
-                    if fetched.len() as u64 >= total {
-                        complete = true;
-                        break;
-                    }
-                }
+                let (fetched, complete) = job
+                    .client
+                    .calls_since(&q.since(since, now), now, 20, &job.signal, job.notify())
+                    .await?;
                 let start = q.range().bounds(now).0;
                 live.try_update_value(|v| {
                     if let Some((_, calls)) = v {

@@ -270,18 +270,7 @@ async fn passwd_and_remove_end_sessions_on_every_instance() {
     let twin_url = |p: &str| format!("{}{p}", twin.url());
     let alice = s.cookie("alice").await;
     let bob = s.cookie("bob").await;
-    let status = |url: String, cookie: String| {
-        let client = s.client.clone();
-        async move {
-            client
-                .get(url)
-                .header("cookie", cookie)
-                .send()
-                .await
-                .map(|r| r.status().as_u16())
-                .unwrap_or(0)
-        }
-    };
+    let status = |url: String, cookie: String| status_with_cookie(&s.client, url, cookie);
     assert_eq!(status(s.url("/v1/calls"), alice.clone()).await, 200);
     assert_eq!(
         status(twin_url("/v1/calls"), alice.clone()).await,

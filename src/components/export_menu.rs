@@ -14,7 +14,7 @@ use crate::download;
 use crate::export::{calls_file, file_name, ExportFormat, ExportScope};
 use crate::format;
 use crate::gather::GatherOptions;
-use crate::gatherer::{gather_all_or_count, Capped, GatherCtx, Listeners, PageCache};
+use crate::gatherer::{gather_all_or_count, Capped, PageCache};
 use crate::load::Phase;
 use crate::loader::{use_loader, LoaderOptions};
 
@@ -74,16 +74,7 @@ pub fn ExportMenu(
                 .unwrap_or_default();
             let (cache, names, view) = (cache.get_value(), names.get_untracked(), job.query.clone());
             Box::pin(async move {
-                let ctx = GatherCtx {
-                    client: &task.client,
-                    cache: &cache,
-                    signal: &task.signal,
-                    listen: Listeners {
-                        progress: task.progress(),
-                        notify: task.notify(),
-                        ..Listeners::QUIET
-                    },
-                };
+                let ctx = task.gather_ctx(&cache, true);
                 let g = match gather_all_or_count(&ctx, &q, now, GatherOptions { cap, ..opts }).await? {
                     Capped::TooMany { total, cap } => return Ok(Outcome::TooMany { total, cap }),
                     Capped::All(g) => g,

@@ -15,7 +15,7 @@ use crate::download;
 use crate::export::{calls_csv, file_name, ExportFormat, ExportScope};
 use crate::format;
 use crate::gather::{GatherOptions, Progress};
-use crate::gatherer::{gather, GatherCtx, Listeners, PageCache};
+use crate::gatherer::{gather, PageCache};
 use crate::links::View;
 use crate::loader::{use_loader, LoaderOptions};
 use crate::stats::{DailyReport, TrunkRow, DEFAULT_TOTAL_SLO_MS};
@@ -73,16 +73,7 @@ pub fn ReportPage() -> impl IntoView {
                     cap: u64::MAX,
                     ..GatherOptions::default()
                 };
-                let listen = |progress: bool| GatherCtx {
-                    client: &job.client,
-                    cache: &cache,
-                    signal: &job.signal,
-                    listen: Listeners {
-                        progress: if progress { job.progress() } else { Listeners::QUIET.progress },
-                        notify: job.notify(),
-                        ..Listeners::QUIET
-                    },
-                };
+                let listen = |progress: bool| job.gather_ctx(&cache, progress);
                 let g0 = gather(&listen(true), &q0, end, all).await?;
                 let g1 = gather(&listen(false), &q1, end, all).await?;
                 let g7 = gather(&listen(false), &q7, end, all).await?;

@@ -10,7 +10,7 @@ use crate::client::SiteConfig;
 use crate::components::{CallTable, DetailPanel, LoadBanners, Pager};
 use crate::format;
 use crate::gather::GatherOptions;
-use crate::gatherer::{gather_all_or_count, Capped, GatherCtx, Listeners, PageCache};
+use crate::gatherer::{gather_all_or_count, Capped, PageCache};
 use crate::load::Phase;
 use crate::loader::{use_loader, LoaderOptions};
 use crate::pager;
@@ -55,16 +55,7 @@ pub fn SearchResults(
                     .unwrap_or((100_000, Default::default()))
             });
             Box::pin(async move {
-                let ctx = GatherCtx {
-                    client: &job.client,
-                    cache: &cache,
-                    signal: &job.signal,
-                    listen: Listeners {
-                        progress: job.progress(),
-                        notify: job.notify(),
-                        ..Listeners::QUIET
-                    },
-                };
+                let ctx = job.gather_ctx(&cache, true);
                 Ok(match gather_all_or_count(&ctx, &q, now, GatherOptions { cap, ..opts }).await? {
                     Capped::TooMany { total, cap } => Found::TooMany { total, cap },
                     Capped::All(g) => Found::Matches {

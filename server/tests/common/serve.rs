@@ -455,6 +455,25 @@ impl Serve {
     }
 }
 
+/// The status of a GET of `url` sending `cookie`, as a future that owns what it needs
+/// (so it can be spawned); 0 when no answer came.
+pub fn status_with_cookie(
+    client: &reqwest::Client,
+    url: String,
+    cookie: String,
+) -> impl std::future::Future<Output = u16> + Send + 'static {
+    let client = client.clone();
+    async move {
+        client
+            .get(url)
+            .header("cookie", cookie)
+            .send()
+            .await
+            .map(|r| r.status().as_u16())
+            .unwrap_or(0)
+    }
+}
+
 /// A response header as a string ("" when absent).
 pub fn h<'a>(r: &'a reqwest::Response, name: &str) -> &'a str {
     super::header(r.headers(), name)
