@@ -60,7 +60,7 @@ async fn wrong_password_and_unknown_user_answer_alike() {
     let s = serve(Auth::Password(&["alice"]), &[]).await;
     let mut texts = Vec::new();
     let (mut wrong_t, mut unknown_t) = (Duration::MAX, Duration::MAX);
-    for i in 0..3 {
+    for i in 0..5 {
         let t = Instant::now();
         let wrong = s.sign_in("alice", "not the password", "/").await;
         wrong_t = wrong_t.min(t.elapsed());
@@ -85,10 +85,13 @@ async fn wrong_password_and_unknown_user_answer_alike() {
         texts.windows(2).all(|w| w[0] == w[1]),
         "one message: {texts:?}"
     );
-    // The unknown name is checked against a dummy hash, so it is not much faster than a
-    // wrong password (without it, it would take well under a thousandth of the time).
+    // The unknown name is checked against a dummy hash, so it takes an argon2 check as
+    // a wrong password does; without it, it takes an HTTP round trip alone (measured:
+    // 0.7 ms against 20 ms, so this fails). The bound leaves room for this test sharing two cores with the
+    // others of this file, which hash passwords too (CI once saw 17 ms against 61 ms,
+    // each the quickest of three).
     assert!(
-        unknown_t * 3 > wrong_t,
+        unknown_t * 10 > wrong_t,
         "unknown user {unknown_t:?} vs wrong password {wrong_t:?}"
     );
     assert_eq!(s.upstream.count(), 0);
