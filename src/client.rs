@@ -233,6 +233,9 @@ pub struct Client {
     /// The `X-RateLimit-*` headers of the last answer, shared by every clone of the
     /// client, for whoever paces requests (the live view).
     rate: std::sync::Arc<std::sync::Mutex<Option<RateLimit>>>,
+    /// The largest page this connection's API has been seen to honour (`None`: not
+    /// asked yet), shared by every clone; see [`crate::gather::honoured_page`].
+    page_limit: std::sync::Arc<std::sync::Mutex<Option<u32>>>,
 }
 
 impl Client {
@@ -242,6 +245,19 @@ impl Client {
             connection,
             policy: RetryPolicy::default(),
             rate: Default::default(),
+            page_limit: Default::default(),
+        }
+    }
+
+    /// The largest page the API has been seen to honour, if a gather has asked.
+    pub fn page_limit(&self) -> Option<u32> {
+        self.page_limit.lock().ok().and_then(|p| *p)
+    }
+
+    /// Remembers the largest page the API honours, for the connection's life.
+    pub fn set_page_limit(&self, limit: u32) {
+        if let Ok(mut p) = self.page_limit.lock() {
+            *p = Some(limit);
         }
     }
 
@@ -301,7 +317,8 @@ impl Client {
         Ok((fetched, false))
     }
 
-    /// Any window of the filtered set (`limit` ≤ 100), for gathering and counts.
+    /// Any window of the filtered set (`limit` up to what the API honours, see
+    /// [`crate::gather::LARGEST_PAGE`]), for gathering and counts.
     pub async fn calls_window(
         &self,
         query: &CallQuery,
@@ -417,6 +434,7 @@ impl Client {
             notify(Some(RetryNotice {
                 error: error.clone(),
                 wait_ms,
+                paced: false,
             }));
             gloo_timers::future::TimeoutFuture::new(u32::try_from(wait_ms).unwrap_or(u32::MAX))
                 .await;

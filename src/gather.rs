@@ -4,6 +4,56 @@
 //! `total / 100` requests. [`GatherPlan`] lists them after the first answer has told the
 //! total; the browser layer runs them a few at a time and reports [`Progress`].
 
+use crate::live::RateLimit;
+
+/// The largest page a gather asks for. The contract documents 100 per request, but the
+/// vendor's own daily-report example asks for `limit=1000`: a gather asks for 1,000 once
+/// per connection and keeps what the answer's `pagination.limit` says was honoured (a
+/// 400 means the contract's 100), see [`honoured_page`].
+pub const LARGEST_PAGE: u32 = 1_000;
+
+/// The page the contract guarantees.
+pub const CONTRACT_PAGE: u32 = 100;
+
+/// The page size to use from now on after asking for `asked` calls: what the answer's
+/// `pagination.limit` says it honoured (never more than asked, at least 1), or the
+/// contract's 100 when the larger page was refused (`None`: a 400).
+pub fn honoured_page(asked: u32, answered_limit: Option<u64>) -> u32 {
+    match answered_limit {
+        Some(limit) => u32::try_from(limit).unwrap_or(asked).clamp(1, asked),
+        None => CONTRACT_PAGE.min(asked),
+    }
+}
+
+/// Longest a gather waits for a rate-limit window in one go, in ms: the documented
+/// window is a minute, so after this long it has certainly ended, whatever the
+/// browser's clock says about the API's `X-RateLimit-Reset`.
+pub const MAX_PACE_WAIT_MS: u64 = 60_000;
+
+/// Whether a gather may send one more request now: `None` to go, or how long to wait
+/// (ms) first. `rate` is the last `X-RateLimit-*` headers seen (none announced: go),
+/// `in_flight` the gather's requests not answered yet (their cost is not in the headers
+/// yet), `now_ms` the browser's Unix time. A tenth of the limit ([`RateLimit::budget`],
+/// the live view's share) stays in reserve for the call list and live refresh, so a
+/// gather waits when sending would leave less; it waits until the window resets (plus
+/// a quarter second), at most [`MAX_PACE_WAIT_MS`]. Once the reset time has passed the
+/// headers are stale and the gather goes. A reset more than two windows ahead means
+/// this browser's clock disagrees with the API's: the headers cannot be timed, so the
+/// gather goes and a 429, should one come, is honoured as ever (its `Retry-After` is
+/// relative, so it needs no clock).
+pub fn gather_wait_ms(rate: Option<RateLimit>, in_flight: u32, now_ms: u64) -> Option<u64> {
+    let rate = rate?;
+    let reset_ms = rate.reset_s.saturating_mul(1000);
+    if rate.limit == u32::MAX || now_ms >= reset_ms || reset_ms - now_ms > 2 * MAX_PACE_WAIT_MS {
+        return None;
+    }
+    let needed = u64::from(in_flight) + u64::from(rate.budget());
+    if u64::from(rate.remaining) > needed {
+        return None;
+    }
+    Some((reset_ms - now_ms + 250).min(MAX_PACE_WAIT_MS))
+}
+
 /// How to gather; `GatherOptions::default()` is what the dashboard uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GatherOptions {
@@ -11,7 +61,8 @@ pub struct GatherOptions {
     pub concurrency: usize,
     /// Most calls gathered; past it every figure says "n of total". Default 100,000.
     pub cap: u64,
-    /// Calls per request; the API's maximum is 100. Default 100.
+    /// Calls per request, up to [`LARGEST_PAGE`]. Default 100, the contract's; the
+    /// gatherer uses the larger page the API has been seen to honour.
     pub page: u32,
 }
 
@@ -40,7 +91,7 @@ pub struct GatherPlan {
 impl GatherPlan {
     /// The plan for `total` calls; `skip_first` leaves out the window at offset 0.
     pub fn new(total: u64, opts: &GatherOptions, skip_first: bool) -> Self {
-        let page = u64::from(opts.page.clamp(1, 100));
+        let page = u64::from(opts.page.clamp(1, LARGEST_PAGE));
         let target = total.min(opts.cap);
         let mut windows = Vec::with_capacity(target.div_ceil(page) as usize);
         let mut offset = if skip_first { page.min(target) } else { 0 };

@@ -5,7 +5,7 @@
 //! requests share one `AbortSignal`: aborting it (a filter changed, or Cancel) stops
 //! every request in flight at once.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -16,13 +16,17 @@ use web_sys::AbortSignal;
 use crate::api::RetryNotice;
 use crate::api::{ApiError, Call, CallQuery};
 use crate::client::Client;
-use crate::gather::{preview_due, GatherOptions, GatherPlan, Progress};
+use crate::gather::{
+    gather_wait_ms, honoured_page, preview_due, GatherOptions, GatherPlan, Progress,
+    CONTRACT_PAGE, LARGEST_PAGE,
+};
 
 /// Most calls the cache keeps; past this it starts over (a simple, bounded policy).
 const CACHE_LIMIT: usize = 400_000;
 
-/// One fetched window: its calls and the `total` the API reported with it.
-type Page = Rc<(Vec<Call>, u64)>;
+/// One fetched window: its calls, the `total` the API reported with it, and the
+/// page size it says it honoured (`pagination.limit`).
+type Page = Rc<(Vec<Call>, u64, u64)>;
 
 /// Pages fetched so far, keyed by the exact API query (filters, bounds and window).
 #[derive(Clone, Default)]
@@ -52,26 +56,85 @@ pub struct Gathered {
     pub progress: Progress,
 }
 
-/// Fetches one window through the cache: `(calls, total)`.
+/// Fetches one window through the cache, pacing itself first (see [`pace`]).
 async fn window(
-    client: &Client,
+    ctx: &GatherCtx<'_>,
     query: &CallQuery,
     now: DateTime<Utc>,
     (offset, limit): (u64, u32),
-    cache: &PageCache,
-    signal: &AbortSignal,
-    notify: &dyn Fn(Option<RetryNotice>),
+    in_flight: &Cell<u32>,
 ) -> Result<Page, ApiError> {
     let key = query.api_query_window(now, limit, offset);
-    if let Some(hit) = cache.get(&key) {
+    if let Some(hit) = ctx.cache.get(&key) {
         return Ok(hit);
     }
-    let page = client
-        .calls_window(query, now, limit, offset, signal, notify)
-        .await?;
-    let entry = Rc::new((page.calls, page.pagination.total));
-    cache.put(key, entry.clone());
+    pace(ctx, in_flight).await?;
+    in_flight.set(in_flight.get() + 1);
+    let page = ctx
+        .client
+        .calls_window(query, now, limit, offset, ctx.signal, ctx.listen.notify)
+        .await;
+    in_flight.set(in_flight.get().saturating_sub(1));
+    let page = page?;
+    let p = page.pagination;
+    let entry = Rc::new((page.calls, p.total, p.limit));
+    ctx.cache.put(key, entry.clone());
     Ok(entry)
+}
+
+/// Waits, with a notice counting down, while the last rate-limit headers say one more
+/// request would eat into the reserve kept for the call list ([`gather_wait_ms`]), so
+/// a gather is never refused with a 429 by its own doing.
+async fn pace(ctx: &GatherCtx<'_>, in_flight: &Cell<u32>) -> Result<(), ApiError> {
+    let now_ms = || crate::view_clock::now().timestamp_millis().max(0) as u64;
+    let Some(mut left) = gather_wait_ms(ctx.client.rate_limit(), in_flight.get(), now_ms())
+    else {
+        return Ok(());
+    };
+    while left > 0 {
+        (ctx.listen.notify)(Some(RetryNotice::paced(left)));
+        let step = left.min(1_000);
+        gloo_timers::future::TimeoutFuture::new(step as u32).await;
+        if ctx.signal.aborted() {
+            return Err(ApiError::Aborted);
+        }
+        left -= step;
+    }
+    (ctx.listen.notify)(None);
+    Ok(())
+}
+
+/// The first window of a gather, at the largest page the connection allows: asked for
+/// [`LARGEST_PAGE`] once per connection, then what the API honoured (a 400 to the larger
+/// page means the contract's 100, asked again at once).
+async fn first_window(
+    ctx: &GatherCtx<'_>,
+    query: &CallQuery,
+    now: DateTime<Utc>,
+    cap: u64,
+    in_flight: &Cell<u32>,
+) -> Result<(Page, u32), ApiError> {
+    let known = ctx.client.page_limit();
+    let asked = known.unwrap_or(LARGEST_PAGE);
+    let limit = |page: u32| (0, u32::try_from(cap.clamp(1, u64::from(page))).unwrap_or(page));
+    match window(ctx, query, now, limit(asked), in_flight).await {
+        Ok(first) => {
+            // What the API did with the page asked (the whole 1,000, or less when it
+            // caps pages silently): the rest of the gather goes on in pages of that.
+            let asked_now = limit(asked).1;
+            let honoured = honoured_page(asked_now, Some(first.2));
+            if known.is_none() && (honoured < asked_now || asked_now == asked) {
+                ctx.client.set_page_limit(honoured);
+            }
+            Ok((first, honoured))
+        }
+        Err(ApiError::BadRequest { .. }) if known.is_none() && asked > CONTRACT_PAGE => {
+            let page = honoured_page(asked, None);
+            ctx.client.set_page_limit(page);
+            Ok((window(ctx, query, now, limit(page), in_flight).await?, page))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Who hears about a gather while it runs.
@@ -115,18 +178,13 @@ pub async fn gather(
     now: DateTime<Utc>,
     opts: GatherOptions,
 ) -> Result<Gathered, ApiError> {
-    let GatherCtx {
-        client,
-        cache,
-        signal,
-        listen,
-    } = ctx;
-    let (client, cache, signal) = (*client, *cache, *signal);
-    let (on_progress, notify) = (listen.progress, listen.notify);
-    let page = opts.page.clamp(1, 100);
-    let first = window(client, query, now, (0, page), cache, signal, notify).await?;
+    let (on_progress, listen) = (ctx.listen.progress, &ctx.listen);
+    let in_flight = Cell::new(0u32);
+    let (first, page) = first_window(ctx, query, now, opts.cap, &in_flight).await?;
     let total = first.1;
-    let plan = GatherPlan::new(total, &opts, true);
+    // The rest in pages as large as the first (it was that size unless the set is
+    // smaller, which then has no rest).
+    let plan = GatherPlan::new(total, &GatherOptions { page, ..opts }, true);
     let mut pages: Vec<Option<Page>> = vec![None; plan.windows.len()];
     let mut progress = Progress {
         fetched: (first.0.len() as u64).min(plan.target),
@@ -135,11 +193,9 @@ pub async fn gather(
     };
     on_progress(progress);
     let mut results = stream::iter(plan.windows.iter().copied().enumerate())
-        .map(|(i, w)| async move {
-            (
-                i,
-                window(client, query, now, w, cache, signal, notify).await,
-            )
+        .map(|(i, w)| {
+            let in_flight = &in_flight;
+            async move { (i, window(ctx, query, now, w, in_flight).await) }
         })
         .buffer_unordered(opts.concurrency.max(1));
     let assemble = |pages: &[Option<Page>]| {

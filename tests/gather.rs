@@ -136,3 +136,82 @@ fn previews_come_at_each_quarter_of_a_large_set() {
     check(1_000, 2_000, 4_000, false);
     check(0, 0, 0, false);
 }
+
+#[test]
+fn the_page_kept_is_what_the_api_honoured() {
+    use call_dashboard::gather::{honoured_page, CONTRACT_PAGE, LARGEST_PAGE};
+    // An API that allows 1,000 (the vendor's own example) says so in pagination.limit.
+    assert_eq!(honoured_page(LARGEST_PAGE, Some(1_000)), 1_000);
+    // One that caps pages silently: the smaller page it used.
+    assert_eq!(honoured_page(LARGEST_PAGE, Some(100)), 100);
+    assert_eq!(honoured_page(LARGEST_PAGE, Some(250)), 250);
+    // A 400 to the larger page: the contract's 100.
+    assert_eq!(honoured_page(LARGEST_PAGE, None), CONTRACT_PAGE);
+    // Never more than asked, never 0.
+    assert_eq!(honoured_page(500, Some(5_000)), 500);
+    assert_eq!(honoured_page(500, Some(0)), 1);
+    assert_eq!(honoured_page(50, None), 50);
+    // A plan in pages of 1,000 tiles the set with a tenth of the windows.
+    let opts = GatherOptions {
+        page: 1_000,
+        ..GatherOptions::default()
+    };
+    let plan = GatherPlan::new(25_500, &opts, true);
+    assert_eq!(plan.windows.len(), 25);
+    assert_eq!(plan.windows[0], (1_000, 1_000));
+    assert_eq!(*plan.windows.last().unwrap(), (25_000, 500));
+}
+
+#[test]
+fn a_gather_paces_itself_within_the_rate_limit() {
+    use call_dashboard::gather::{gather_wait_ms, MAX_PACE_WAIT_MS};
+    use call_dashboard::live::RateLimit;
+    let now_ms = 1_700_000_000_000u64;
+    let reset_in = |s: u64| now_ms / 1000 + s;
+    let rate = |limit: u32, remaining: u32, reset_s: u64| {
+        Some(RateLimit {
+            limit,
+            remaining,
+            reset_s,
+        })
+    };
+    // No headers, or no limit: go.
+    assert_eq!(gather_wait_ms(None, 10, now_ms), None);
+    assert_eq!(
+        gather_wait_ms(rate(u32::MAX, u32::MAX, reset_in(30)), 4, now_ms),
+        None
+    );
+    // 600 a minute keeps 60 in reserve: with 4 in flight, 65 left still goes ...
+    assert_eq!(gather_wait_ms(rate(600, 65, reset_in(30)), 4, now_ms), None);
+    // ... 64 left waits until the window resets (a quarter second after).
+    assert_eq!(
+        gather_wait_ms(rate(600, 64, reset_in(30)), 4, now_ms),
+        Some(30_250)
+    );
+    assert_eq!(
+        gather_wait_ms(rate(600, 0, reset_in(23)), 0, now_ms),
+        Some(23_250)
+    );
+    // A small limit keeps at least one request in reserve.
+    assert_eq!(gather_wait_ms(rate(5, 2, reset_in(10)), 0, now_ms), None);
+    assert_eq!(
+        gather_wait_ms(rate(5, 1, reset_in(10)), 0, now_ms),
+        Some(10_250)
+    );
+    // Past the reset the headers are stale: go (the answer brings fresh ones).
+    assert_eq!(
+        gather_wait_ms(rate(600, 0, now_ms / 1000 - 1), 0, now_ms),
+        None
+    );
+    // A reset a little over a window ahead (a clock a few seconds behind): a window.
+    assert_eq!(
+        gather_wait_ms(rate(600, 0, reset_in(90)), 0, now_ms),
+        Some(MAX_PACE_WAIT_MS)
+    );
+    // Days ahead: the clocks disagree, the headers cannot be timed; go (a 429 would
+    // still be honoured by its relative Retry-After).
+    assert_eq!(
+        gather_wait_ms(rate(600, 0, reset_in(86_400 * 13)), 0, now_ms),
+        None
+    );
+}

@@ -18,6 +18,7 @@ fn notice(error: ApiError) -> RetryNotice {
     RetryNotice {
         error,
         wait_ms: 3_000,
+        paced: false,
     }
 }
 

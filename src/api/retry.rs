@@ -40,6 +40,9 @@ pub struct RetryNotice {
     pub error: ApiError,
     /// How long, in milliseconds.
     pub wait_ms: u64,
+    /// A gather pacing itself before the rate limit refuses anything (no request
+    /// failed), see [`crate::gather::gather_wait_ms`].
+    pub paced: bool,
 }
 
 impl RetryNotice {
@@ -48,9 +51,26 @@ impl RetryNotice {
         matches!(self.error, ApiError::RateLimited { .. })
     }
 
+    /// A gather's own wait for the rate-limit window to reset, `wait_ms` from now.
+    pub fn paced(wait_ms: u64) -> Self {
+        RetryNotice {
+            error: ApiError::RateLimited {
+                retry_after_s: wait_ms.div_ceil(1000),
+            },
+            wait_ms,
+            paced: true,
+        }
+    }
+
     /// The notice as a sentence: "Rate limit reached: waiting 3.0 s …".
     pub fn text(&self) -> String {
         let wait = crate::format::millis(self.wait_ms as f64);
+        if self.paced {
+            return format!(
+                "Waiting for the rate limit (resets in {} s): a tenth of the API's allowance is kept for the call list.",
+                self.wait_ms.div_ceil(1000)
+            );
+        }
         match &self.error {
             ApiError::RateLimited { .. } => {
                 format!("Rate limit reached: waiting {wait} as the API asks, then retrying.")
