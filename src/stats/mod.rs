@@ -45,6 +45,7 @@ mod kpi;
 mod latency_summary;
 mod percentile;
 mod report;
+mod sample;
 mod segment;
 mod status_counts;
 mod time_buckets;
@@ -58,6 +59,10 @@ pub use kpi::{compare, Better, Kpi, KpiDelta, KpiDeltas, Verdict};
 pub use latency_summary::LatencySummary;
 pub use percentile::percentile_sorted;
 pub use report::Report;
+pub use sample::{
+    allocate, pages_of, seed_from, time_strata, Estimate, Estimator, SamplePlan, SampledPage,
+    SplitMix64, Statistic, StratumPlan, StratumSample, DEFAULT_REPLICATES, MIN_STRATUM_SECS,
+};
 pub use segment::{PerSegment, Segment};
 pub use status_counts::{StatusCounts, StatusKind};
 pub use time_buckets::{BucketWidth, TimeBucket, TimeBuckets, MAX_BUCKETS};
