@@ -75,7 +75,7 @@ fn population(n: usize, seed: u64) -> Vec<Call> {
         };
         calls.push(Call { at, total_ms });
     }
-    calls.sort_by(|a, b| b.at.cmp(&a.at));
+    calls.sort_by_key(|c| std::cmp::Reverse(c.at));
     calls
 }
 
