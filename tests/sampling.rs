@@ -137,6 +137,7 @@ proptest! {
         let n: u64 = totals.iter().sum();
         let quota: Vec<f64> = totals.iter().map(|t| budget as f64 * *t as f64 / n as f64).collect();
         prop_assume!(quota.iter().all(|q| *q >= 1.0));
+        prop_assume!(budget < totals.iter().map(|t| pages_of(*t, 100)).sum::<u64>());
         let a = allocate(&totals, 100, budget);
         for h in 0..totals.len() {
             prop_assert!((a[h] as f64 - quota[h]).abs() < 1.0, "{:?} {:?}", quota, a);
