@@ -42,12 +42,15 @@
 //! draws `n − 1` of its pages with replacement (Rao and Wu's rescaling bootstrap: drawing
 //! `n − 1` rather than `n` makes the replicates' variance the unbiased between-page
 //! variance, where drawing `n` shrinks it by `(n − 1)/n`, a real loss with the handful
-//! of pages a stratum gets), its weights become `N_h / (calls on the drawn pages)` per
-//! drawn page occurrence, and every figure is recomputed. The interval is the 2.5th and
+//! of pages a stratum gets: on `examples/calibration.rs` drawing `n` covered 89–93 %,
+//! `n − 1` 93–95 %); a call on a page drawn `r` times weighs `r · N_h / (calls on the
+//! drawn pages, counted with repeats)`, and every figure is recomputed. The interval is the 2.5th and
 //! 97.5th percentiles (numpy linear) of [`DEFAULT_REPLICATES`] replicates. A stratum
 //! that was read whole (`n_h ≥ N_h`) is kept fixed: it has no sampling error. A stratum
 //! with a single sampled page is kept fixed too (one page cannot tell its own spread;
-//! the interval then understates it). When every stratum was read whole the interval
+//! the interval then understates it). There is no finite-population correction beyond
+//! that: a stratum read mostly but not whole gets an interval somewhat too wide (the
+//! usual budgets read a few per cent of a stratum, where it does not show). When every stratum was read whole the interval
 //! collapses to the value. The replicates are drawn from a [`SplitMix64`] stream of the
 //! caller's seed, so the interval is reproducible.
 
