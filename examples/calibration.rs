@@ -17,7 +17,7 @@ use std::time::Instant;
 
 use call_dashboard::stats::{
     percentile_sorted, seed_from, time_strata, Estimator, SamplePlan, SampledPage, SplitMix64,
-    Statistic, StratumSample, DEFAULT_REPLICATES,
+    Statistic, DEFAULT_REPLICATES,
 };
 use chrono::{DateTime, Duration, Utc};
 
@@ -156,25 +156,14 @@ fn main() {
     for d in 0..draws {
         let seed = seed_from(&format!("calibration draw {d}"));
         let plan = SamplePlan::new(&bounds, &totals, PAGE_SIZE, BUDGET, seed);
-        let sample: Vec<StratumSample> = plan
-            .strata
-            .iter()
-            .zip(&runs)
-            .map(|(s, run)| StratumSample {
-                total: s.total,
-                pages: s
-                    .offsets
+        let sample = plan.sample(|s, offset| {
+            let run = runs[s.index];
+            SampledPage::of(
+                run[offset as usize..(offset + PAGE_SIZE).min(s.total) as usize]
                     .iter()
-                    .map(|o| {
-                        let page = &run[*o as usize..(*o + PAGE_SIZE).min(s.total) as usize];
-                        SampledPage {
-                            calls: page.len() as u64,
-                            values: page.iter().filter_map(|c| c.total_ms).collect(),
-                        }
-                    })
-                    .collect(),
-            })
-            .collect();
+                    .map(|c| c.total_ms),
+            )
+        });
         let estimates = Estimator::new(&sample).estimate(&stats, DEFAULT_REPLICATES, seed);
         for (i, e) in estimates.iter().enumerate() {
             let Some(e) = e else { continue };

@@ -296,25 +296,17 @@ fn no_known_value_gives_no_figure() {
 
 /// Pages of a population list: the plan's offsets read as the API serves them.
 fn read(plan: &SamplePlan, runs: &[Vec<Option<f64>>]) -> Vec<StratumSample> {
-    plan.strata
-        .iter()
-        .zip(runs)
-        .map(|(s, run)| StratumSample {
-            total: s.total,
-            pages: s
-                .offsets
-                .iter()
-                .map(|o| {
-                    let end = (*o + plan.page_size).min(s.total) as usize;
-                    let p = &run[*o as usize..end];
-                    page(
-                        p.len() as u64,
-                        &p.iter().flatten().copied().collect::<Vec<_>>(),
-                    )
-                })
-                .collect(),
-        })
-        .collect()
+    plan.sample(|s, offset| {
+        let end = (offset + plan.page_size).min(s.total) as usize;
+        SampledPage::of(runs[s.index][offset as usize..end].iter().copied())
+    })
+}
+
+#[test]
+fn a_page_counts_its_calls_and_keeps_the_known_values() {
+    let p = SampledPage::of([Some(310.0), None, Some(95.0)]);
+    assert_eq!((p.calls, p.values), (3, vec![310.0, 95.0]));
+    assert_eq!(SampledPage::of([]), SampledPage::default());
 }
 
 /// The exact figures of a population (known values only).

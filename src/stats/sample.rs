@@ -211,6 +211,8 @@ fn choose(rng: &mut SplitMix64, n: u64, k: u64) -> Vec<u64> {
 /// One stratum of a [`SamplePlan`]: its time range, its calls, and the pages to read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StratumPlan {
+    /// The stratum's position in the plan, 0 the oldest.
+    pub index: usize,
     /// First instant of the stratum (inclusive).
     pub start: DateTime<Utc>,
     /// End of the stratum (exclusive).
@@ -267,6 +269,7 @@ impl SamplePlan {
                     .map(|i| i * page_size)
                     .collect();
                 StratumPlan {
+                    index: h,
                     start,
                     end,
                     total,
@@ -287,6 +290,23 @@ impl SamplePlan {
     pub fn page_count(&self) -> u64 {
         self.strata.iter().map(|s| s.offsets.len() as u64).sum()
     }
+
+    /// The sample once its pages are read: `read(stratum, offset)` gives the page at
+    /// `offset` of `stratum`, for every planned offset, in order.
+    ///
+    /// Usage: `plan.sample(|s, offset| SampledPage::of(pages[&(s.index, offset)].iter().map(latency)))`.
+    pub fn sample(
+        &self,
+        mut read: impl FnMut(&StratumPlan, u64) -> SampledPage,
+    ) -> Vec<StratumSample> {
+        self.strata
+            .iter()
+            .map(|s| StratumSample {
+                total: s.total,
+                pages: s.offsets.iter().map(|o| read(s, *o)).collect(),
+            })
+            .collect()
+    }
 }
 
 /// One page as read: how many calls it held and the known values among them.
@@ -296,6 +316,20 @@ pub struct SampledPage {
     pub calls: u64,
     /// The values of the calls that have one (unknown ones left out).
     pub values: Vec<f64>,
+}
+
+impl SampledPage {
+    /// A page from its calls' values, `None` where a call's value is unknown.
+    ///
+    /// Usage: `SampledPage::of([Some(310.0), None, Some(95.0)])` has 3 calls, 2 values.
+    pub fn of(values: impl IntoIterator<Item = Option<f64>>) -> Self {
+        let mut page = Self::default();
+        for v in values {
+            page.calls += 1;
+            page.values.extend(v);
+        }
+        page
+    }
 }
 
 /// One stratum as read: its exact total and the pages sampled from it.
