@@ -56,6 +56,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
+use super::percentile::lerp;
 use super::percentile_sorted;
 
 /// Strata are never narrower than this, so a short range gets fewer of them.
@@ -620,14 +621,7 @@ impl Estimator {
                 }
                 let h = (q / 100.0 * (total - 1.0)).max(0.0);
                 let t = h - h.floor();
-                let (a, b) = (at[2 * i], at[2 * i + 1]);
-                // numpy's _lerp, so that t = 1 gives exactly b.
-                let d = b - a;
-                Some(if t >= 0.5 {
-                    b - d * (1.0 - t)
-                } else {
-                    a + d * t
-                })
+                Some(lerp(at[2 * i], at[2 * i + 1], t))
             })
             .collect()
     }
