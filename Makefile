@@ -17,13 +17,14 @@ SERVER         := target/server/dashboard-server
 PORT           ?= 8080
 
 .PHONY: help tools demo build build-site build-site-calls build-server api test test-native \
-        test-browser test-e2e lint bench bench-floor bench-server lighthouse soak clean
+        test-browser test-e2e lint bench bench-floor bench-calibration bench-server lighthouse soak clean
 
 help:
 	@echo "make demo          build and serve the dashboard on the local API at http://127.0.0.1:$(PORT)"
 	@echo "make test          every test: lint, native, browser (headless Chromium and Firefox), end-to-end"
 	@echo "make api           the local API on :8081, key added server-side (for trunk serve)"
 	@echo "make bench         browser benchmark against a plain-JS + uPlot baseline"
+	@echo "make bench-calibration  sampled estimates' 95 % intervals against a known population"
 	@echo "make bench-server  load benchmark of the local API on 1,000,000 calls"
 	@echo "make lighthouse    Lighthouse scores, LCP, TBT and transfer per route, beside the floor app"
 	@echo "make soak          the race test with 2,000 random sequences"
@@ -129,7 +130,7 @@ soak: tools
 	cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 scripts/soak.sh
 
 # ---- benchmarks (not tests) --------------------------------------------------
-bench: build-site build-server bench-floor
+bench: build-site build-server bench-floor bench-calibration
 	@$(E2E_NPM)
 	cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 DASHBOARD_SERVER=$(SERVER) DIST=dist node bench/bench.mjs
 
@@ -137,6 +138,12 @@ bench: build-site build-server bench-floor
 # print how much of the transfer budget the framework alone takes (end2end/bench/floor).
 bench-floor: tools
 	cd end2end/bench/floor && CARGO_TARGET_DIR=$(CURDIR)/target trunk build --release
+
+# Sampled estimates (stats::sample) against a population of 1,000,000 calls whose exact
+# figures are known: interval coverage and error over 500 seeded draws. A report: a
+# figure outside its band prints MISS.
+bench-calibration:
+	cargo run --release --example calibration
 
 # Lighthouse 12.2.3 (pinned in tools/lighthouse/package-lock.json, installed there, not
 # globally) on the dashboard and the floor app, mobile and desktop, median of 3 runs.

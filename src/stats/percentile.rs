@@ -27,7 +27,7 @@ fn virtual_index(n: usize, q: f64) -> Option<(usize, f64)> {
 }
 
 /// numpy's `_lerp`: the form depends on `t` so that `t = 1` gives exactly `b`.
-fn lerp(a: f64, b: f64, t: f64) -> f64 {
+pub(super) fn lerp(a: f64, b: f64, t: f64) -> f64 {
     let d = b - a;
     if t >= 0.5 {
         b - d * (1.0 - t)
