@@ -22,7 +22,7 @@ use crate::api::{
     decode_call_detail, decode_calls_page, decode_trunks_page, retry_after_seconds, ApiError,
     Attempts, Call, CallDetail, CallQuery, CallsPage, RetryNotice, RetryPolicy, Trunk, TrunksPage,
 };
-use crate::gather::GatherOptions;
+use crate::gather::{GatherOptions, LARGEST_PAGE};
 use crate::live::RateLimit;
 
 /// Who adds the API key: the server in front of the site, or this browser.
@@ -91,6 +91,11 @@ pub struct SiteConfig {
     /// Who signs users in. Default: nobody.
     #[serde(default)]
     pub auth: AuthMode,
+    /// The largest page the API accepts, where whoever serves the site knows it (the
+    /// local API's `--max-limit`). Absent: a gather asks for
+    /// [`crate::gather::LARGEST_PAGE`] once per connection and learns it.
+    #[serde(default)]
+    pub max_page: Option<u32>,
 }
 
 fn default_gather_cap() -> u64 {
@@ -111,6 +116,7 @@ impl SiteConfig {
         GatherOptions {
             cap: self.gather_cap.max(1),
             concurrency: self.gather_concurrency.clamp(1, 16),
+            max_page: self.max_page.map(|p| p.clamp(1, LARGEST_PAGE)),
             ..GatherOptions::default()
         }
     }
@@ -126,6 +132,7 @@ impl Default for SiteConfig {
             gather_concurrency: default_gather_concurrency(),
             export_cap: default_export_cap(),
             auth: AuthMode::None,
+            max_page: None,
         }
     }
 }

@@ -64,6 +64,9 @@ pub struct GatherOptions {
     /// Calls per request, up to [`LARGEST_PAGE`]. Default 100, the contract's; the
     /// gatherer uses the larger page the API has been seen to honour.
     pub page: u32,
+    /// The largest page the API accepts, when the site's configuration says so; else
+    /// (default `None`) the first gather of a connection asks for [`LARGEST_PAGE`].
+    pub max_page: Option<u32>,
 }
 
 impl Default for GatherOptions {
@@ -72,6 +75,7 @@ impl Default for GatherOptions {
             concurrency: 4,
             cap: 100_000,
             page: 100,
+            max_page: None,
         }
     }
 }

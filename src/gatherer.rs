@@ -111,10 +111,10 @@ async fn first_window(
     ctx: &GatherCtx<'_>,
     query: &CallQuery,
     now: DateTime<Utc>,
-    cap: u64,
+    (cap, opts_max_page): (u64, Option<u32>),
     in_flight: &Cell<u32>,
 ) -> Result<(Page, u32), ApiError> {
-    let known = ctx.client.page_limit();
+    let known = ctx.client.page_limit().or(opts_max_page);
     let asked = known.unwrap_or(LARGEST_PAGE);
     let limit = |page: u32| (0, u32::try_from(cap.clamp(1, u64::from(page))).unwrap_or(page));
     match window(ctx, query, now, limit(asked), in_flight).await {
@@ -180,7 +180,7 @@ pub async fn gather(
 ) -> Result<Gathered, ApiError> {
     let (on_progress, listen) = (ctx.listen.progress, &ctx.listen);
     let in_flight = Cell::new(0u32);
-    let (first, page) = first_window(ctx, query, now, opts.cap, &in_flight).await?;
+    let (first, page) = first_window(ctx, query, now, (opts.cap, opts.max_page), &in_flight).await?;
     let total = first.1;
     // The rest in pages as large as the first (it was that size unless the set is
     // smaller, which then has no rest).

@@ -1,7 +1,8 @@
 // Gathering at the largest page the API gives, and within its rate limit.
-// - The larger page: asked once per connection (`limit=1000`); an API that honours it
-//   (`--max-limit 1000`) is gathered with a tenth of the requests, one that refuses it
-//   (the contract's 100, the local API's default) answers 400 once and the gather goes
+// - The larger page: the local API tells its largest page in config.json (`max_page`,
+//   its `--max-limit`): 1,000 is gathered with a tenth of the requests, 100 with no
+//   larger page asked for (and nothing in the console). Where config.json does not say,
+//   the first gather of a connection asks for 1,000 once: refused (400), the gather goes
 //   on at 100 with no error shown.
 // - Pacing: under `--rate-limit 40 --rate-window 6` a gather of 6,000 calls needs 60
 //   requests, more than one window allows: it waits for the window to reset, says so,
@@ -31,7 +32,28 @@ test.describe('an API that gives pages of 1,000', () => {
 
 test.describe('an API that keeps to pages of 100', () => {
   test.use({ serverOptions: { calls: 3000 } });
-  test('refuses the larger page once; the gather goes on at 100 with nothing shown', async ({ page, server }) => {
+  test('told by config.json (the local API says its --max-limit): no larger page is asked for', async ({ page, server }) => {
+    const config = await (await fetch(`${server.url}/config.json`)).json();
+    expect(config.max_page).toBe(100);
+    const seen: Response[] = [];
+    const errors: string[] = [];
+    page.on('response', (r) => { if (calls(r)) seen.push(r); });
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    await openAnalytics(page, server);
+    await expect(page.locator('.gather-done')).toHaveText('Statistics over 3,000 of 3,000 calls');
+    expect(seen.filter((r) => limitOf(r) > 100)).toHaveLength(0);
+    expect(seen.every((r) => r.status() === 200)).toBe(true);
+    expect(errors, 'nothing in the console').toEqual([]);
+  });
+
+  test('not told: refuses the larger page once; the gather goes on at 100 with nothing shown', async ({ page, server }) => {
+    // A site whose config.json does not know the API's largest page (as in front of
+    // the vendor's).
+    await page.route(`${server.url}/config.json`, async (route) => {
+      const response = await route.fetch();
+      const { max_page, ...rest } = await response.json();
+      await route.fulfill({ response, json: rest });
+    });
     const seen: Response[] = [];
     page.on('response', (r) => { if (calls(r)) seen.push(r); });
     await openAnalytics(page, server);

@@ -166,6 +166,7 @@ pub fn build(a: &ServeArgs, hooks: &Hooks) -> Result<Router, ServerError> {
             api_base,
             key_mode,
             auth: Some(auth_name),
+            max_page: None,
         },
     )
     .layer(from_fn_with_state(

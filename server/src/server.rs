@@ -278,6 +278,7 @@ async fn build(command: Command, hooks: &Hooks) -> Result<Built, ServerError> {
                     api_base: "/v1".into(),
                     key_mode: KeyMode::Server,
                     auth: None,
+                    max_page: Some(a.api.max_limit),
                 },
             );
             let app = local_api(db, &a.api, true, clock)?.merge(site);

@@ -44,6 +44,11 @@ pub struct SiteConfig {
     /// `serve` only: how users sign in, `password`, `header` or `none` (absent in `demo`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auth: Option<&'static str>,
+    /// `demo` only: the largest `limit` its own API accepts (`--max-limit`), so the
+    /// site need not ask for a larger page and be refused (absent where the server
+    /// does not know the API's, as in front of the vendor's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_page: Option<u32>,
 }
 
 /// Who holds the API key.

@@ -355,7 +355,7 @@ async fn demo_mode_needs_no_key_but_rejects_a_wrong_one() {
     assert_eq!(status, 200);
     assert_eq!(
         body,
-        serde_json::json!({"api_base": "/v1", "key_mode": "server"})
+        serde_json::json!({"api_base": "/v1", "key_mode": "server", "max_page": 100})
     );
     assert_eq!(header(&headers, "cache-control"), "no-cache");
 }

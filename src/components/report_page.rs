@@ -8,8 +8,9 @@ use chrono::{Duration, NaiveDate};
 use leptos::prelude::*;
 
 use crate::api::{Call, CallQuery, DateRange, StatusFilter, TimeZoneMode};
-use crate::app::TrunkList;
+use crate::app::{AppState, TrunkList};
 use crate::charts::{ChartKind, ChartOptions, Hit, HitTarget};
+use crate::client::SiteConfig;
 use crate::components::{ChartPanel, DrawRequest, LoadBanners, ThemeChoice};
 use crate::download;
 use crate::export::{calls_csv, file_name, ExportFormat, ExportScope};
@@ -42,6 +43,7 @@ struct Loaded {
 /// `report?day=YYYY-MM-DD[&tz=utc]`.
 #[component]
 pub fn ReportPage() -> impl IntoView {
+    let state = expect_context::<AppState>();
     let cache = use_context::<StoredValue<PageCache, LocalStorage>>()
         .unwrap_or_else(|| StoredValue::new_local(PageCache::default()));
     let names = expect_context::<TrunkList>().names;
@@ -58,6 +60,12 @@ pub fn ReportPage() -> impl IntoView {
         move |(day, tz, names), job| {
             let days = [*day, *day - Duration::days(1), *day - Duration::days(7)].map(|d| day_query(d, *tz));
             let (cache, names) = (cache.get_value(), names.clone());
+            // The site's gathering settings (the API's largest page among them), with
+            // no cap: a day is read whole.
+            let configured = state
+                .config
+                .with_untracked(|c| c.as_ref().map(SiteConfig::gather_options))
+                .unwrap_or_default();
             Box::pin(async move {
                 let invalid = || crate::api::ApiError::BadRequest {
                     status: 400,
@@ -71,7 +79,7 @@ pub fn ReportPage() -> impl IntoView {
                 let (start, end) = (q0.range().bounds(chrono::DateTime::UNIX_EPOCH).0.ok_or_else(invalid)?, end.ok_or_else(invalid)?);
                 let all = GatherOptions {
                     cap: u64::MAX,
-                    ..GatherOptions::default()
+                    ..configured
                 };
                 let listen = |progress: bool| job.gather_ctx(&cache, progress);
                 let g0 = gather(&listen(true), &q0, end, all).await?;
