@@ -114,6 +114,7 @@ fn mount_view(query: &str, key: &str, analytics: bool, gather_cap: u64) -> Mount
             gather_concurrency: 4,
             export_cap: 100_000,
             auth: AuthMode::None,
+            max_page: None,
         })),
         client: RwSignal::new(Some(Client::new(Connection {
             api_base: API.to_owned(),
