@@ -117,11 +117,12 @@ async fn first_window(
     let known = ctx.client.page_limit().or(opts_max_page);
     let asked = known.unwrap_or(LARGEST_PAGE);
     let limit = |page: u32| (0, u32::try_from(cap.clamp(1, u64::from(page))).unwrap_or(page));
-    match window(ctx, query, now, limit(asked), in_flight).await {
+    let first_window = limit(asked);
+    match window(ctx, query, now, first_window, in_flight).await {
         Ok(first) => {
             // What the API did with the page asked (the whole 1,000, or less when it
             // caps pages silently): the rest of the gather goes on in pages of that.
-            let asked_now = limit(asked).1;
+            let asked_now = first_window.1;
             let honoured = honoured_page(asked_now, Some(first.2));
             if known.is_none() && (honoured < asked_now || asked_now == asked) {
                 ctx.client.set_page_limit(honoured);
