@@ -54,6 +54,38 @@ pub fn gather_wait_ms(rate: Option<RateLimit>, in_flight: u32, now_ms: u64) -> O
     Some((reset_ms - now_ms + 250).min(MAX_PACE_WAIT_MS))
 }
 
+/// What "Compute exactly" costs for a set of `total` calls in pages of `page`: the
+/// requests, and the sentence saying how long that takes at the rate limit last
+/// announced (`None`: none seen), the gather keeping [`RateLimit::budget`] of each
+/// one-minute window in reserve as [`gather_wait_ms`] does.
+///
+/// Usage: `exact_cost(1_000_000, 100, Some(rate))` → `(10_000, "10,000 requests, about 19 min at the API's limit of 600 a minute")`.
+pub fn exact_cost(total: u64, page: u32, rate: Option<RateLimit>) -> (u64, String) {
+    let requests = total.div_ceil(u64::from(page.max(1)));
+    let n = crate::format::thousands(requests);
+    let noun = if requests == 1 { "request" } else { "requests" };
+    let text = match rate {
+        Some(r) if r.limit != crate::live::UNLIMITED => {
+            let per_window = u64::from(r.limit.saturating_sub(r.budget()).max(1));
+            // Whole windows waited for, then the last partial one (counted as a window).
+            let minutes = requests.div_ceil(per_window);
+            let when = if requests <= per_window {
+                "within a minute".to_owned()
+            } else if minutes < 120 {
+                format!("about {minutes} min")
+            } else {
+                format!("about {:.1} h", minutes as f64 / 60.0)
+            };
+            format!(
+                "{n} {noun}, {when} at the API's limit of {} a minute",
+                crate::format::thousands(u64::from(r.limit))
+            )
+        }
+        _ => format!("{n} {noun}; the API announces no rate limit, so as fast as it answers"),
+    };
+    (requests, text)
+}
+
 /// How to gather; `GatherOptions::default()` is what the dashboard uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct GatherOptions {
@@ -67,6 +99,10 @@ pub struct GatherOptions {
     /// The largest page the API accepts, when the site's configuration says so; else
     /// (default `None`) the first gather of a connection asks for [`LARGEST_PAGE`].
     pub max_page: Option<u32>,
+    /// Past the cap, describe the set from exact counts and a random sample of its pages
+    /// (`crate::stats::SampledSet`) instead of gathering its newest `cap` calls. Default
+    /// false; the analytics view sets it unless a manager asked to compute exactly.
+    pub sample_past_cap: bool,
 }
 
 impl Default for GatherOptions {
@@ -76,6 +112,7 @@ impl Default for GatherOptions {
             cap: 100_000,
             page: 100,
             max_page: None,
+            sample_past_cap: false,
         }
     }
 }

@@ -14,11 +14,15 @@ use futures::stream::{self, StreamExt};
 use web_sys::AbortSignal;
 
 use crate::api::RetryNotice;
-use crate::api::{ApiError, Call, CallQuery};
+use crate::api::{ApiError, Call, CallQuery, DateRange, StatusFilter};
 use crate::client::Client;
 use crate::gather::{
     gather_wait_ms, honoured_page, preview_due, GatherOptions, GatherPlan, Progress,
     CONTRACT_PAGE, LARGEST_PAGE,
+};
+use crate::stats::{
+    sample_strata, seed_from, SamplePlan, SampledSet, SampledStratum, StatusCounts, SAMPLE_PAGE,
+    SAMPLE_PAGES,
 };
 
 /// Most calls the cache keeps; past this it starts over (a simple, bounded policy).
@@ -50,10 +54,13 @@ impl PageCache {
 /// The gathered set.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Gathered {
-    /// Calls in API order (newest first).
+    /// Calls in API order (newest first); a sample's calls stratum by stratum.
     pub calls: Vec<Call>,
     /// How much of the set they are.
     pub progress: Progress,
+    /// Set when the calls are a random sample of a set larger than the cap, with the
+    /// set's exact counts ([`sample`]).
+    pub sample: Option<SampledSet>,
 }
 
 /// Fetches one window through the cache, pacing itself first (see [`pace`]).
@@ -186,6 +193,9 @@ pub async fn gather(
     // The rest in pages as large as the first (it was that size unless the set is
     // smaller, which then has no rest).
     let plan = GatherPlan::new(total, &GatherOptions { page, ..opts }, true);
+    if plan.is_capped() && opts.sample_past_cap {
+        return sample(ctx, query, now, total, &opts, &in_flight).await;
+    }
     let mut pages: Vec<Option<Page>> = vec![None; plan.windows.len()];
     let mut progress = Progress {
         fetched: (first.0.len() as u64).min(plan.target),
@@ -217,12 +227,166 @@ pub async fn gather(
             (listen.preview)(Gathered {
                 calls: assemble(&pages),
                 progress,
+                sample: None,
             });
         }
     }
     let calls = assemble(&pages);
     progress.fetched = calls.len() as u64;
-    Ok(Gathered { calls, progress })
+    Ok(Gathered {
+        calls,
+        progress,
+        sample: None,
+    })
+}
+
+/// Runs `requests` a few at a time (`opts.concurrency`), in the order given back.
+async fn all<T, F: std::future::Future<Output = Result<T, ApiError>>>(
+    requests: Vec<F>,
+    opts: &GatherOptions,
+    mut done: impl FnMut(usize, &T),
+) -> Result<Vec<T>, ApiError> {
+    let mut out: Vec<Option<T>> = Vec::with_capacity(requests.len());
+    out.resize_with(requests.len(), || None);
+    let mut results = stream::iter(requests.into_iter().enumerate())
+        .map(|(i, f)| async move { (i, f.await) })
+        .buffer_unordered(opts.concurrency.max(1));
+    while let Some((i, r)) = results.next().await {
+        let r = r?;
+        done(i, &r);
+        out[i] = Some(r);
+    }
+    Ok(out.into_iter().flatten().collect())
+}
+
+/// A set of `total` calls, more than the cap, described by a sample (see
+/// `crate::stats::sampled` for which figures are exact): the range is cut into the
+/// chart's time buckets, each counted by the API (its total, and each status's unless
+/// the view filters one), then [`SAMPLE_PAGES`] pages of [`SAMPLE_PAGE`] calls are
+/// drawn across them, seeded from the query (a reload draws the same pages). An open
+/// start is the oldest call's (one request at the last offset).
+async fn sample(
+    ctx: &GatherCtx<'_>,
+    query: &CallQuery,
+    now: DateTime<Utc>,
+    total: u64,
+    opts: &GatherOptions,
+    in_flight: &Cell<u32>,
+) -> Result<Gathered, ApiError> {
+    let (start, end) = query.range().bounds(now);
+    let end = end.unwrap_or(now);
+    let start = match start {
+        Some(s) => s,
+        None => {
+            let oldest = window(ctx, query, now, (total.saturating_sub(1), 1), in_flight).await?;
+            oldest.0.first().map_or(end, |c| c.start_time)
+        }
+    };
+    let (width, bounds) = sample_strata(start, end);
+    let within = |(a, b): (DateTime<Utc>, DateTime<Utc>)| {
+        query.with_range(DateRange::Custom {
+            start: Some(a),
+            end: Some(b),
+        })
+    };
+    // The counts: per stratum its total, and each status's when no status is filtered.
+    let statuses: Vec<Option<StatusFilter>> = match query.status() {
+        Some(_) => vec![None],
+        None => std::iter::once(None)
+            .chain(StatusFilter::ALL.into_iter().map(Some))
+            .collect(),
+    };
+    let mut progress = Progress {
+        fetched: 0,
+        target: 0,
+        total,
+    };
+    let count_queries: Vec<CallQuery> = bounds
+        .iter()
+        .flat_map(|b| {
+            let q = within(*b);
+            statuses
+                .iter()
+                .map(move |s| s.map_or_else(|| q.clone(), |s| q.with_status(Some(s))))
+        })
+        .collect();
+    let counts = all(
+        count_queries
+            .iter()
+            .map(|q| async move { window(ctx, q, now, (0, 1), in_flight).await.map(|p| p.1) })
+            .collect(),
+        opts,
+        |_, _| {},
+    )
+    .await?;
+    let stratum_counts: Vec<StatusCounts> = counts
+        .chunks(statuses.len())
+        .map(|c| {
+            let by_status = match query.status() {
+                Some(StatusFilter::Connected) => [c[0], 0, 0],
+                Some(StatusFilter::Failed) => [0, c[0], 0],
+                Some(StatusFilter::Disconnected) => [0, 0, c[0]],
+                None => [c[1], c[2], c[3]],
+            };
+            StatusCounts::from_totals(c[0], by_status)
+        })
+        .collect();
+    // The pages: drawn within each stratum from the query's seed.
+    let totals: Vec<u64> = stratum_counts.iter().map(StatusCounts::total).collect();
+    let seed = seed_from(&query.api_query(now));
+    let plan = SamplePlan::new(&bounds, &totals, u64::from(SAMPLE_PAGE), SAMPLE_PAGES, seed);
+    progress.target = plan
+        .strata
+        .iter()
+        .flat_map(|s| s.offsets.iter().map(|o| (s.total - o).min(u64::from(SAMPLE_PAGE))))
+        .sum();
+    (ctx.listen.progress)(progress);
+    let reads: Vec<(usize, CallQuery, u64)> = plan
+        .strata
+        .iter()
+        .flat_map(|s| {
+            let q = within(bounds[s.index]);
+            s.offsets.iter().map(move |o| (s.index, q.clone(), *o))
+        })
+        .collect();
+    let pages = all(
+        reads
+            .iter()
+            .map(|(_, q, o)| window(ctx, q, now, (*o, SAMPLE_PAGE), in_flight))
+            .collect(),
+        opts,
+        |_, p: &Page| {
+            progress.fetched += p.0.len() as u64;
+            (ctx.listen.progress)(progress);
+        },
+    )
+    .await?;
+    let mut calls = Vec::with_capacity(progress.fetched as usize);
+    let mut strata: Vec<SampledStratum> = bounds
+        .iter()
+        .zip(&stratum_counts)
+        .map(|(&(start, end), &counts)| SampledStratum {
+            start,
+            end,
+            counts,
+            pages: Vec::new(),
+        })
+        .collect();
+    for ((h, _, _), page) in reads.iter().zip(&pages) {
+        let from = calls.len();
+        calls.extend(page.0.iter().cloned());
+        strata[*h].pages.push(from..calls.len());
+    }
+    progress.fetched = calls.len() as u64;
+    Ok(Gathered {
+        calls,
+        progress,
+        sample: Some(SampledSet {
+            strata,
+            width,
+            seed,
+        }),
+    })
 }
 
 /// A gather that may stop before it starts: a set larger than the cap is not

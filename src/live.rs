@@ -291,7 +291,7 @@ pub const MAX_BACKOFF_MS: u64 = 300_000;
 /// First wait after a failure of a 5xx or network kind.
 pub const FIRST_BACKOFF_MS: u64 = 15_000;
 /// What `X-RateLimit-Limit` says when the API sets no limit.
-const UNLIMITED: u32 = u32::MAX;
+pub const UNLIMITED: u32 = u32::MAX;
 
 /// The `X-RateLimit-*` headers of the last answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -27,15 +27,18 @@ use crate::loader::{use_loader, Loader, LoaderOptions};
 use crate::perf;
 use crate::api::Call;
 use crate::live::LiveCalls;
+use crate::gather::GatherOptions;
 use crate::stats::{
-    compare, Analysis, AnalysisOptions, Heatmap, KpiDeltas, LatencyCalls, PerSegment, TrunkRow,
+    compare, Analysis, AnalysisOptions, DEFAULT_REPLICATES, Heatmap, KpiDeltas, LatencyCalls, PerSegment, TrunkRow,
 };
 use crate::use_live::{use_live, LiveStatus};
 use crate::view_clock;
 use crate::view_clock::ViewClock;
 
-/// What a gather is for: the filters, as of the view's clock.
-pub type GatherKey = (Filters, DateTime<Utc>);
+/// What a gather is for: the filters, as of the view's clock, and whether a manager
+/// asked to compute exactly (gather every call however many, instead of sampling a set
+/// larger than the cap).
+pub type GatherKey = (Filters, DateTime<Utc>, bool);
 
 /// The gathered set of a view and what is computed from it.
 #[derive(Clone, Copy)]
@@ -55,6 +58,16 @@ pub struct AnalysisView {
     /// The figures on screen belong to another filter than the one asked for (its
     /// gather failed): kept, greyed and said to be old.
     pub stale: Memo<bool>,
+    /// Gathers the current view's whole set, however large ("Compute exactly").
+    pub compute_exactly: Callback<()>,
+}
+
+/// The statistics of a gathered set: over its calls, or estimated from its sample.
+fn analyse(g: &Gathered, calls: &[Call], opts: &AnalysisOptions) -> Analysis {
+    match &g.sample {
+        Some(set) => Analysis::compute_sampled(&g.calls, set, opts, DEFAULT_REPLICATES),
+        None => Analysis::compute(calls, opts),
+    }
 }
 
 /// The options of [`Analysis::compute`] for a view's range and SLO.
@@ -142,15 +155,21 @@ pub fn use_analysis(query: Memo<CallQuery>, clock: ViewClock) -> AnalysisView {
             .unwrap_or_default()
     };
 
+    // The view a manager asked to compute exactly (only that one: another filter samples again).
+    let exact = RwSignal::new(None::<(Filters, DateTime<Utc>)>);
     let gather_set = use_loader(
-        move || Some((query.with(|q| q.filters().clone()), clock.now.get())),
-        move |(filters, now), job| {
-            let (q, now, opts, cache) = (
-                gather_query(filters, *now),
-                *now,
-                options(),
-                cache.get_value(),
-            );
+        move || {
+            let key = (query.with(|q| q.filters().clone()), clock.now.get());
+            let exactly = exact.with(|e| e.as_ref() == Some(&key));
+            Some((key.0, key.1, exactly))
+        },
+        move |(filters, now, exactly), job| {
+            let opts = GatherOptions {
+                sample_past_cap: !*exactly,
+                cap: if *exactly { u64::MAX } else { options().cap },
+                ..options()
+            };
+            let (q, now, cache) = (gather_query(filters, *now), *now, cache.get_value());
             perf::start("dashboard:gather");
             Box::pin(async move {
                 let preview = |g: Gathered| (job.preview())(Arc::new(g));
@@ -173,9 +192,13 @@ pub fn use_analysis(query: Memo<CallQuery>, clock: ViewClock) -> AnalysisView {
                     .flatten()
             })
         },
-        move |(filters, now), job| {
+        move |(filters, now, _), job| {
             let prev = gather_query(filters, *now).previous_period(*now);
-            let (now, opts, cache) = (*now, options(), cache.get_value());
+            let opts = GatherOptions {
+                sample_past_cap: true,
+                ..options()
+            };
+            let (now, cache) = (*now, cache.get_value());
             Box::pin(async move {
                 let Some(prev) = prev else {
                     return Ok(None);
@@ -228,10 +251,12 @@ pub fn use_analysis(query: Memo<CallQuery>, clock: ViewClock) -> AnalysisView {
         let q = stats_query.get();
         let now = clock.as_of();
         let names = names.get();
+        let gathered = shown.with(|s| s.as_ref().map(|ShownSet(_, g)| g.clone()));
         let mut result = None;
         with_set(&mut |calls| {
+            let Some(g) = &gathered else { return };
             perf::start("dashboard:stats");
-            let mut a = Analysis::compute(calls, &analysis_options(&q, now));
+            let mut a = analyse(g, calls, &analysis_options(&q, now));
             perf::measure("dashboard:stats");
             TrunkRow::named(&mut a.trunks, &names);
             result = Some(Arc::new(a));
@@ -295,7 +320,7 @@ pub fn use_analysis(query: Memo<CallQuery>, clock: ViewClock) -> AnalysisView {
         let result = previous.with(|l| {
             let (key, g) = (l.shown_key()?, l.data()?.as_ref()?);
             let prev = q.previous_period(key.1)?;
-            let a = Analysis::compute(&g.calls, &analysis_options(&prev, key.1));
+            let a = analyse(g, &g.calls, &analysis_options(&prev, key.1));
             Some((key.clone(), Arc::new(a)))
         });
         previous_analysis.set(result);
@@ -314,6 +339,14 @@ pub fn use_analysis(query: Memo<CallQuery>, clock: ViewClock) -> AnalysisView {
     // or the cap once it is done.
     let coverage = Signal::derive(move || {
         gather_set.with(|l| {
+            if let Some(e) = analysis.with(|a| a.as_ref().and_then(|a| a.estimates.as_ref().map(|e| e.label()))) {
+                return Some(format!(
+                    "{e}: a random sample of pages across the range, the same on every reload. \
+                     The counts of calls and outcomes and the volume chart are exact; figures \
+                     marked ≈ are estimates with their 95 % interval; the latency charts, the \
+                     distribution, the heatmap and the trunk table are drawn from the sample."
+                ));
+            }
             let label = l.data()?.progress.coverage_label()?;
             Some(if l.is_running() {
                 format!("Preview: figures are {label}; gathering goes on.")
@@ -323,7 +356,11 @@ pub fn use_analysis(query: Memo<CallQuery>, clock: ViewClock) -> AnalysisView {
         })
     });
     let stale = Memo::new(move |_| gather_set.with(|l| l.is_stale()));
+    let compute_exactly = Callback::new(move |()| {
+        exact.set(Some((query.with_untracked(|q| q.filters().clone()), clock.now.get_untracked())));
+    });
     AnalysisView {
+        compute_exactly,
         gather: gather_set,
         analysis,
         heatmap,

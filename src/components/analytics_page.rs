@@ -126,7 +126,7 @@ pub fn AnalyticsPage() -> impl IntoView {
             <StatusLine query=query clock=v.clock busy=v.shown_busy />
             <QuickViews query=query on_change=set_query />
             <LiveControl query=query on_change=set_query status=figures.live />
-            <GatherStatus gather=figures.gather />
+            <GatherStatus gather=figures.gather compute_exactly=figures.compute_exactly />
             <div class="figures" class:stale=move || figures.stale.get()>
                 <KpiCards current=analysis deltas=figures.deltas coverage=figures.coverage />
                 <div class="charts-grid">

@@ -6,7 +6,10 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use crate::app::AppState;
+use crate::client::Client;
 use crate::components::LoadBanners;
+use crate::gather::{exact_cost, CONTRACT_PAGE};
 use crate::format;
 use crate::gatherer::Gathered;
 use crate::load::Phase;
@@ -18,7 +21,19 @@ use crate::use_analysis::GatherKey;
 pub fn GatherStatus(
     /// The analytics view's gather.
     gather: Loader<GatherKey, Arc<Gathered>>,
+    /// Gathers the whole set of a sampled view ("Compute exactly").
+    compute_exactly: Callback<()>,
 ) -> impl IntoView {
+    let state = expect_context::<AppState>();
+    // What computing exactly costs, worked out before it starts from the page the API
+    // honours and the rate limit it last announced.
+    let cost = move |total: u64| {
+        state.client.with_untracked(|c| {
+            let c = c.as_ref();
+            let page = c.and_then(Client::page_limit).unwrap_or(CONTRACT_PAGE);
+            exact_cost(total, page, c.and_then(Client::rate_limit)).1
+        })
+    };
     let phase = Memo::new(move |_| gather.phase());
     let progress = move || gather.with(|l| l.progress().unwrap_or_default());
     view! {
@@ -48,15 +63,32 @@ pub fn GatherStatus(
                     <button type="button" class="btn" on:click=move |_| gather.retry()>"Resume"</button>
                 </div>
             }.into_any(),
-            Phase::Loaded => view! {
-                <p class="gather gather-done muted" role="status">
-                    {move || gather.with(|l| l.data().map(|g| format!(
-                        "Statistics over {} of {} calls",
-                        format::thousands(g.progress.fetched),
-                        format::thousands(g.progress.total),
-                    )))}
-                </p>
-            }.into_any(),
+            Phase::Loaded => {
+                let sampled = gather.with(|l| l.data().and_then(|g| g.sample.is_some().then_some(g.progress.total)));
+                match sampled {
+                    Some(total) => view! {
+                        <div class="gather gather-sampled" role="status">
+                            <span class="gather-done muted">{move || gather.with(|l| l.data().map(|g| format!(
+                                "Estimated from {} of {} calls",
+                                format::thousands(g.progress.fetched),
+                                format::thousands(g.progress.total),
+                            )))}</span>
+                            <button type="button" class="btn compute-exactly"
+                                on:click=move |_| compute_exactly.run(())>"Compute exactly"</button>
+                            <span class="exact-cost muted small">{cost(total)}</span>
+                        </div>
+                    }.into_any(),
+                    None => view! {
+                        <p class="gather gather-done muted" role="status">
+                            {move || gather.with(|l| l.data().map(|g| format!(
+                                "Statistics over {} of {} calls",
+                                format::thousands(g.progress.fetched),
+                                format::thousands(g.progress.total),
+                            )))}
+                        </p>
+                    }.into_any(),
+                }
+            }
             Phase::Idle | Phase::Stale | Phase::Failed => ().into_any(),
         }}
     }

@@ -5,8 +5,9 @@ use rustc_hash::FxHashMap;
 use chrono::{DateTime, Utc};
 
 use super::{
-    percentile_sorted, sort_trunks, BucketWidth, Distribution, LatencySummary, PerSegment, Report,
-    Segment, StatusKind, TimeBucket, TimeBuckets, TrunkRow, MAX_BUCKETS, WORST_FIRST,
+    percentile_sorted, sort_trunks, BucketWidth, Distribution, Estimates, LatencySummary,
+    PerSegment, Report, SampledSet, Segment, StatusKind, TimeBucket, TimeBuckets, TrunkRow,
+    MAX_BUCKETS, WORST_FIRST,
 };
 use crate::api::{Call, CallStatus};
 
@@ -79,6 +80,10 @@ pub struct Analysis {
     /// Calls of a latency status that lack one or more latency parts: left out of
     /// every latency figure, and said so on the page.
     pub without_latency: u64,
+    /// Set when the calls are a sample of a larger range ([`Analysis::compute_sampled`]):
+    /// the estimated KPI figures with their intervals. The counts are then exact and
+    /// everything else above describes the sample.
+    pub estimates: Option<Estimates>,
 }
 
 impl Analysis {
@@ -87,12 +92,57 @@ impl Analysis {
     pub fn without_latency_note(&self) -> Option<String> {
         (self.without_latency > 0).then(|| {
             let n = self.without_latency;
-            format!(
-                "{} without latency figures from the API {} left out of every latency figure.",
-                crate::format::calls(n),
-                if n == 1 { "is" } else { "are" }
-            )
+            let verb = if n == 1 { "is" } else { "are" };
+            match &self.estimates {
+                Some(e) => format!(
+                    "{} of the {} sampled calls came without latency figures from the API: \
+                     such calls are left out of every latency figure.",
+                    crate::format::thousands(n),
+                    crate::format::thousands(e.read)
+                ),
+                None => format!(
+                    "{} without latency figures from the API {verb} left out of every latency figure.",
+                    crate::format::calls(n),
+                ),
+            }
         })
+    }
+
+    /// The statistics of a range too large to gather, from the sample `calls` that
+    /// `set` describes: the charts, distribution and trunk rows are the sample's, the
+    /// status counts and each time bucket's counts are the API's exact ones, and the
+    /// estimated KPI figures carry intervals ([`Estimates`]). `opts.range` and
+    /// `opts.max_buckets` are replaced by the set's span and strata, so the buckets are
+    /// the strata.
+    pub fn compute_sampled(
+        calls: &[Call],
+        set: &SampledSet,
+        opts: &AnalysisOptions,
+        replicates: usize,
+    ) -> Analysis {
+        let Some((lo, hi)) = set.span() else {
+            return Analysis::compute(calls, opts);
+        };
+        let opts = AnalysisOptions {
+            range: (Some(lo), Some(hi)),
+            max_buckets: super::SAMPLE_BUCKETS,
+            ..opts.clone()
+        };
+        let mut a = Analysis::compute(calls, &opts);
+        a.report.counts = set.counts();
+        if a.buckets.width == set.width && a.buckets.buckets.len() == set.strata.len() {
+            for (b, s) in a.buckets.buckets.iter_mut().zip(&set.strata) {
+                b.counts = s.counts;
+            }
+        }
+        a.estimates = Some(Estimates::compute(
+            set,
+            calls,
+            opts.slo_ms.total.unwrap_or(DEFAULT_TOTAL_SLO_MS),
+            opts.latency_calls,
+            replicates,
+        ));
+        a
     }
 
     /// Computes every statistic over `calls`.
@@ -191,6 +241,7 @@ impl Analysis {
             buckets,
             distribution,
             without_latency,
+            estimates: None,
         }
     }
 }

@@ -1,6 +1,6 @@
 //! [`Kpi`] cards and their change against the previous period ([`compare`]).
 
-use super::{Analysis, StatusKind};
+use super::{Analysis, Estimate, StatusKind};
 use crate::format;
 
 /// Which way a KPI should move.
@@ -83,8 +83,47 @@ impl Kpi {
         )
     }
 
-    /// The KPI's value; `None` when the set has nothing to measure.
+    /// The KPI's estimate with its 95 % interval when `a` is of a sample
+    /// ([`Analysis::compute_sampled`]) and this KPI is estimated; `None` when it is exact
+    /// (the counts and shares of outcomes always are).
+    pub fn estimate(self, a: &Analysis) -> Option<Estimate> {
+        let e = a.estimates.as_ref()?;
+        match self {
+            Kpi::TalkTimeHours => e.talk_time_hours,
+            Kpi::MeanTotalLatency => e.mean_total,
+            Kpi::P95TotalLatency => e.p95_total,
+            Kpi::MeanAiLatency => e.mean_ai,
+            Kpi::OverSloShare => e.over_slo,
+            Kpi::TotalCalls | Kpi::ConnectedShare | Kpi::FailedShare | Kpi::DisconnectedShare => {
+                None
+            }
+        }
+    }
+
+    /// An estimate's 95 % interval as its card shows it: `95 %: 776 ms–789 ms`.
+    pub fn interval_text(self, e: Estimate) -> String {
+        format!(
+            "95 %: {}–{}",
+            self.format(Some(e.low)),
+            self.format(Some(e.high))
+        )
+    }
+
+    /// Whether the KPI is an estimate in `a` (shown with "≈" and its interval).
+    pub fn is_estimated(self, a: &Analysis) -> bool {
+        a.estimates.is_some()
+            && !matches!(
+                self,
+                Kpi::TotalCalls | Kpi::ConnectedShare | Kpi::FailedShare | Kpi::DisconnectedShare
+            )
+    }
+
+    /// The KPI's value (an estimate's point value when [`Kpi::is_estimated`]); `None`
+    /// when the set has nothing to measure.
     pub fn value(self, a: &Analysis) -> Option<f64> {
+        if self.is_estimated(a) {
+            return self.estimate(a).map(|e| e.value);
+        }
         match self {
             Kpi::TotalCalls => Some(a.report.total_calls() as f64),
             Kpi::ConnectedShare => a.report.share(StatusKind::Connected),

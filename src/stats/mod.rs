@@ -69,6 +69,7 @@ mod latency_summary;
 mod percentile;
 mod report;
 mod sample;
+mod sampled;
 mod segment;
 mod status_counts;
 mod time_buckets;
@@ -85,6 +86,9 @@ pub use report::Report;
 pub use sample::{
     allocate, pages_of, seed_from, time_strata, Estimate, Estimator, SamplePlan, SampledPage,
     SplitMix64, Statistic, StratumPlan, StratumSample, DEFAULT_REPLICATES, MIN_STRATUM_SECS,
+};
+pub use sampled::{
+    sample_strata, Estimates, SampledSet, SampledStratum, SAMPLE_BUCKETS, SAMPLE_PAGE, SAMPLE_PAGES,
 };
 pub use segment::{PerSegment, Segment};
 pub use status_counts::{StatusCounts, StatusKind};
