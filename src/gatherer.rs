@@ -14,7 +14,7 @@ use futures::stream::{self, StreamExt};
 use web_sys::AbortSignal;
 
 use crate::api::RetryNotice;
-use crate::api::{ApiError, Call, CallQuery, DateRange, StatusFilter};
+use crate::api::{ApiError, Call, CallQuery, DateRange, StatusFilter, TrunkId};
 use crate::client::Client;
 use crate::gather::{
     gather_wait_ms, honoured_page, preview_due, GatherOptions, GatherPlan, Progress,
@@ -378,6 +378,7 @@ async fn sample(
         strata[*h].pages.push(from..calls.len());
     }
     progress.fetched = calls.len() as u64;
+    let trunks = trunk_counts(ctx, query, now, opts, in_flight, &calls).await?;
     Ok(Gathered {
         calls,
         progress,
@@ -385,8 +386,82 @@ async fn sample(
             strata,
             width,
             seed,
+            trunks,
         }),
     })
+}
+
+/// Each trunk's calls by status over the whole `query` (exact): the trunks `/v1/trunks`
+/// lists, or the ones `sampled` shows when that list cannot be read; none when `query`
+/// filters a trunk. Three one-row requests a trunk (all, connected, failed), or one
+/// when the view filters a status.
+async fn trunk_counts(
+    ctx: &GatherCtx<'_>,
+    query: &CallQuery,
+    now: DateTime<Utc>,
+    opts: &GatherOptions,
+    in_flight: &Cell<u32>,
+    sampled: &[Call],
+) -> Result<Vec<(String, StatusCounts)>, ApiError> {
+    if query.trunk_id().is_some() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<String> = match ctx.client.all_trunks(ctx.signal, ctx.listen.notify).await {
+        Ok(list) => list.into_iter().map(|t| t.id).collect(),
+        Err(ApiError::Aborted) => return Err(ApiError::Aborted),
+        Err(_) => {
+            let mut seen: Vec<String> = sampled.iter().map(|c| c.trunk_id.clone()).collect();
+            seen.sort_unstable();
+            seen.dedup();
+            seen
+        }
+    };
+    let ids: Vec<(String, TrunkId)> = ids
+        .into_iter()
+        .filter_map(|id| TrunkId::new(&id).map(|t| (id, t)))
+        .collect();
+    let statuses: &[Option<StatusFilter>] = match query.status() {
+        Some(_) => &[None],
+        None => &[None, Some(StatusFilter::Connected), Some(StatusFilter::Failed)],
+    };
+    let queries: Vec<CallQuery> = ids
+        .iter()
+        .flat_map(|(_, t)| {
+            let q = query.with_trunk(Some(t.clone()));
+            statuses
+                .iter()
+                .map(move |s| s.map_or_else(|| q.clone(), |s| q.with_status(Some(s))))
+        })
+        .collect();
+    let totals = all(
+        queries
+            .iter()
+            .map(|q| async move { window(ctx, q, now, (0, 1), in_flight).await.map(|p| p.1) })
+            .collect(),
+        opts,
+        |_, _| {},
+    )
+    .await?;
+    Ok(ids
+        .into_iter()
+        .zip(totals.chunks(statuses.len()))
+        .map(|((id, _), c)| {
+            let counts = match query.status() {
+                Some(StatusFilter::Connected) => StatusCounts::from_totals(c[0], [c[0], 0, 0]),
+                Some(StatusFilter::Failed) => StatusCounts::from_totals(c[0], [0, c[0], 0]),
+                Some(StatusFilter::Disconnected) => StatusCounts::from_totals(c[0], [0, 0, c[0]]),
+                // Disconnected and unknown statuses together: what the rows need is all,
+                // connected and failed.
+                None => StatusCounts {
+                    connected: c[1],
+                    failed: c[2],
+                    disconnected: c[0].saturating_sub(c[1] + c[2]),
+                    other: 0,
+                },
+            };
+            (id, counts)
+        })
+        .collect())
 }
 
 /// A gather that may stop before it starts: a set larger than the cap is not

@@ -342,9 +342,10 @@ pub fn use_analysis(query: Memo<CallQuery>, clock: ViewClock) -> AnalysisView {
             if let Some(e) = analysis.with(|a| a.as_ref().and_then(|a| a.estimates.as_ref().map(|e| e.label()))) {
                 return Some(format!(
                     "{e}: a random sample of pages across the range, the same on every reload. \
-                     The counts of calls and outcomes and the volume chart are exact; figures \
-                     marked ≈ are estimates with their 95 % interval; the latency charts, the \
-                     distribution, the heatmap and the trunk table are drawn from the sample."
+                     The counts of calls and outcomes, the volume chart and each trunk's calls \
+                     and failures are exact; figures marked ≈ are estimates with their 95 % \
+                     interval; the latency charts, the distribution, the heatmap and the trunk \
+                     latencies are drawn from the sample."
                 ));
             }
             let label = l.data()?.progress.coverage_label()?;

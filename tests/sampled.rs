@@ -141,12 +141,28 @@ fn sample_of(
                 .collect(),
         })
         .collect();
+    // Every trunk counted exactly, as the gatherer does with one-row requests.
+    let mut trunks: Vec<(String, StatusCounts)> = Vec::new();
+    for c in population
+        .iter()
+        .filter(|c| c.start_time >= lo && c.start_time <= hi)
+    {
+        match trunks.iter_mut().find(|(id, _)| id == &c.trunk_id) {
+            Some((_, k)) => k.add(StatusKind::of(&c.status)),
+            None => {
+                let mut k = StatusCounts::default();
+                k.add(StatusKind::of(&c.status));
+                trunks.push((c.trunk_id.clone(), k));
+            }
+        }
+    }
     (
         calls,
         SampledSet {
             strata,
             width,
             seed,
+            trunks,
         },
     )
 }
@@ -217,6 +233,18 @@ fn a_sample_keeps_counts_exact_and_its_intervals_hold_the_populations_figures() 
     let sampled_buckets: Vec<StatusCounts> =
         sampled.buckets.buckets.iter().map(|b| b.counts).collect();
     assert_eq!(sampled_buckets, exact_buckets);
+    // Exact: each trunk's calls, failed and connected.
+    let counts = |a: &Analysis| {
+        let mut rows: Vec<(String, u64, u64, u64)> = a
+            .trunks
+            .iter()
+            .map(|r| (r.trunk_id.clone(), r.calls, r.failed, r.connected))
+            .collect();
+        rows.sort();
+        rows
+    };
+    assert_eq!(counts(&sampled), counts(&exact));
+    assert!(sampled.trunks.iter().all(|r| r.p95.total.is_some()));
     for kpi in [
         Kpi::TotalCalls,
         Kpi::ConnectedShare,
@@ -286,6 +314,9 @@ fn an_estimate_reads_with_its_interval() {
         high: 0.055,
     };
     assert_eq!(Kpi::OverSloShare.interval_text(s), "95 %: 4.2%–5.5%");
+    // Talk time in whole hours with separators once it is that large.
+    assert_eq!(Kpi::TalkTimeHours.format(Some(54_818.5)), "54,819 h");
+    assert_eq!(Kpi::TalkTimeHours.format(Some(9_999.94)), "9999.9 h");
 }
 
 // ---- what computing exactly costs ------------------------------------------------

@@ -130,6 +130,27 @@ impl Analysis {
         };
         let mut a = Analysis::compute(calls, &opts);
         a.report.counts = set.counts();
+        // Trunk rows: exact call counts; latency columns from the sample (none for a
+        // trunk the sample missed).
+        for (id, counts) in &set.trunks {
+            let row = match a.trunks.iter_mut().find(|r| &r.trunk_id == id) {
+                Some(row) => row,
+                None if counts.total() > 0 => {
+                    a.trunks.push(TrunkRow {
+                        trunk_id: id.clone(),
+                        ..TrunkRow::default()
+                    });
+                    a.trunks.last_mut().expect("just pushed")
+                }
+                None => continue,
+            };
+            row.calls = counts.total();
+            row.connected = counts.connected;
+            row.failed = counts.failed;
+        }
+        if !set.trunks.is_empty() {
+            sort_trunks(&mut a.trunks, WORST_FIRST);
+        }
         if a.buckets.width == set.width && a.buckets.buckets.len() == set.strata.len() {
             for (b, s) in a.buckets.buckets.iter_mut().zip(&set.strata) {
                 b.counts = s.counts;

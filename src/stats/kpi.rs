@@ -137,13 +137,18 @@ impl Kpi {
         }
     }
 
-    /// A value as the card shows it: `1,523`, `85.1%`, `12.3 h`, `215 ms`, or `–`.
+    /// A value as the card shows it: `1,523`, `85.1%`, `12.3 h` (`54,819 h` from 10,000 h
+    /// on), `215 ms`, or `–`.
     pub fn format(self, value: Option<f64>) -> String {
         let Some(v) = value else {
             return format::UNKNOWN.to_owned();
         };
         match self {
             Kpi::TotalCalls => format::thousands(v.max(0.0).round() as u64),
+            // Tenths of an hour while they matter; whole hours with separators past 10,000.
+            Kpi::TalkTimeHours if v >= 10_000.0 => {
+                format!("{} h", format::thousands(v.round() as u64))
+            }
             Kpi::TalkTimeHours => format!("{v:.1} h"),
             k if k.is_share() => format::percent(v),
             _ => format::millis(v),

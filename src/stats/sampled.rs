@@ -7,7 +7,8 @@
 //! most [`SAMPLE_BUCKETS`]; widened rather than estimated), and every bucket is counted
 //! by the API: its `total`, and the total of each of the contract's three statuses
 //! (four one-row requests a bucket). So the total, the calls per status and the volume
-//! per bucket by status are **exact**. Every other figure — latency means, percentiles
+//! per bucket by status are **exact**, and so are the calls per trunk and per trunk ×
+//! status (three one-row requests a trunk: all, connected, failed). Every other figure — latency means, percentiles
 //! and the share over the SLO, talk time, the vendor's average AI latency, and the
 //! charts and trunk rows drawn from the calls themselves — comes from
 //! [`SAMPLE_PAGES`] pages of [`SAMPLE_PAGE`] calls drawn across the buckets (the buckets
@@ -85,6 +86,10 @@ pub struct SampledSet {
     pub width: BucketWidth,
     /// The seed the pages were drawn with (and the bootstrap draws from).
     pub seed: u64,
+    /// Calls per trunk by status, as the API counted them (exact): the trunks
+    /// `/v1/trunks` lists, or where it cannot be read the trunks seen in the sample.
+    /// Empty when the view filters one trunk (the set's counts are that trunk's).
+    pub trunks: Vec<(String, StatusCounts)>,
 }
 
 impl SampledSet {
