@@ -99,6 +99,7 @@ impl AppState {
 pub fn provide_app_context(state: AppState) {
     provide_context(state);
     provide_context(StoredValue::new_local(PageCache::default()));
+    provide_context(StoredValue::new_local(crate::gather::AnchorBook::default()));
     provide_context(PhoneSearch(RwSignal::new(None)));
     provide_trunk_list();
 }

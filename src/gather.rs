@@ -211,3 +211,45 @@ impl Progress {
         })
     }
 }
+
+/// How long a tab keeps a view's moment for its filters, in seconds: coming back to the
+/// same filters within this long (another view, the same one after a detour, a filter
+/// changed and changed back) shows them as of the same moment, so every gathered page
+/// and count is served from memory and nothing is asked again. The status line says
+/// the moment; Refresh (or Retry) takes a new one.
+pub const ANCHOR_KEPT_S: i64 = 600;
+
+/// Most filter sets whose moment a tab keeps (the oldest go first).
+pub const ANCHORS_KEPT: usize = 32;
+
+/// The moments a tab's views are as of, by filters ([`ANCHOR_KEPT_S`]).
+///
+/// Usage: `let now = book.anchor(&filters, wall_now, refreshed);`.
+#[derive(Debug, Clone, Default)]
+pub struct AnchorBook(Vec<(crate::api::Filters, chrono::DateTime<chrono::Utc>)>);
+
+impl AnchorBook {
+    /// The moment a view of `filters` is as of at `now`: the one kept for them when
+    /// younger than [`ANCHOR_KEPT_S`] and not `refreshed`, else `now` (then kept).
+    pub fn anchor(
+        &mut self,
+        filters: &crate::api::Filters,
+        now: chrono::DateTime<chrono::Utc>,
+        refreshed: bool,
+    ) -> chrono::DateTime<chrono::Utc> {
+        let kept = self.0.iter().position(|(f, _)| f == filters);
+        if let Some(i) = kept {
+            let at = self.0[i].1;
+            let age = (now - at).num_seconds();
+            if !refreshed && (0..ANCHOR_KEPT_S).contains(&age) {
+                return at;
+            }
+            self.0.remove(i);
+        }
+        if self.0.len() >= ANCHORS_KEPT {
+            self.0.remove(0);
+        }
+        self.0.push((filters.clone(), now));
+        now
+    }
+}

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 use crate::api::CallQuery;
+use crate::gather::AnchorBook;
 
 /// The current instant. Components never read the wall clock themselves: a view's
 /// "now" is its [`ViewClock`], so every figure of a view is as of one moment.
@@ -13,7 +14,9 @@ pub fn now() -> DateTime<Utc> {
 }
 
 /// "Now" for a view: fixed when the filters change or the user refreshes, so paging
-/// through "last 24 h" neither skips nor repeats calls as time passes.
+/// through "last 24 h" neither skips nor repeats calls as time passes. Filters seen in
+/// the last ten minutes get back the moment they had ([`AnchorBook`]), so moving
+/// between views asks the API for nothing it already answered.
 #[derive(Clone, Copy)]
 pub struct ViewClock {
     /// The anchor instant.
@@ -32,11 +35,20 @@ impl ViewClock {
     pub fn new(query: Memo<CallQuery>) -> Self {
         let reload = RwSignal::new(0u32);
         let filters = Memo::new(move |_| query.with(|q| q.filters().clone()));
+        // The tab's moments by filters (see `AnchorBook`): coming back to the same
+        // filters soon shows the same moment, so nothing is fetched again.
+        let book = use_context::<StoredValue<AnchorBook, LocalStorage>>();
+        let seen_reload = StoredValue::new(0u32);
         let now = Memo::new(move |_| {
-            // Read the memo (a tracked-only memo is never evaluated, so never changes).
-            filters.with(|_| ());
-            reload.track();
-            self::now()
+            let refreshed = reload.get() != seen_reload.get_value();
+            seen_reload.set_value(reload.get_untracked());
+            let wall = self::now();
+            filters.with(|f| match book {
+                Some(book) => book
+                    .try_update_value(|b| b.anchor(f, wall, refreshed))
+                    .unwrap_or(wall),
+                None => wall,
+            })
         });
         ViewClock {
             now,

@@ -215,3 +215,50 @@ fn a_gather_paces_itself_within_the_rate_limit() {
         None
     );
 }
+
+// ---- the moments a tab keeps ----------------------------------------------------
+
+#[test]
+fn a_views_moment_is_kept_for_its_filters_for_ten_minutes_unless_refreshed() {
+    use call_dashboard::api::{CallQuery, StatusFilter};
+    use call_dashboard::gather::{AnchorBook, ANCHORS_KEPT, ANCHOR_KEPT_S};
+    use chrono::{Duration, TimeZone, Utc};
+    let t0 = Utc.with_ymd_and_hms(2026, 11, 20, 12, 0, 0).unwrap();
+    let all = CallQuery::new().filters().clone();
+    let failed = CallQuery::new()
+        .with_status(Some(StatusFilter::Failed))
+        .filters()
+        .clone();
+    let mut book = AnchorBook::default();
+    assert_eq!(book.anchor(&all, t0, false), t0);
+    // Other filters get their own moment; coming back finds the first one.
+    let t1 = t0 + Duration::seconds(90);
+    assert_eq!(book.anchor(&failed, t1, false), t1);
+    assert_eq!(book.anchor(&all, t1, false), t0);
+    // Until it is ten minutes old.
+    let late = t0 + Duration::seconds(ANCHOR_KEPT_S - 1);
+    assert_eq!(book.anchor(&all, late, false), t0);
+    let later = t0 + Duration::seconds(ANCHOR_KEPT_S);
+    assert_eq!(book.anchor(&all, later, false), later);
+    // Refresh takes a new moment, which is kept from then on.
+    let t2 = later + Duration::seconds(5);
+    assert_eq!(book.anchor(&failed, t2, true), t2);
+    assert_eq!(book.anchor(&failed, t2 + Duration::seconds(60), false), t2);
+    // A clock that went back does not reuse a moment from its future.
+    assert_eq!(
+        book.anchor(&failed, t2 - Duration::seconds(60), false),
+        t2 - Duration::seconds(60)
+    );
+    // The book is bounded: the oldest filters go first.
+    for n in 0..ANCHORS_KEPT as u32 {
+        let trunk = call_dashboard::api::TrunkId::new(&format!("conn_{n}"));
+        let f = CallQuery::new().with_trunk(trunk).filters().clone();
+        book.anchor(&f, t2, false);
+    }
+    let t3 = t2 + Duration::seconds(1);
+    assert_eq!(
+        book.anchor(&failed, t3, false),
+        t3,
+        "pushed out by newer filters"
+    );
+}

@@ -62,6 +62,15 @@ function withinTwice(exact: number, [low, high]: [number, number], unit: number)
 
 const isCalls = (r: Response) => new URL(r.url()).pathname === '/v1/calls';
 
+/** Whether a request is the gather's: a sampled page (100) or a count of one bucket or
+ * trunk. The call list below the figures asks its own page (20) and its status counts
+ * over the whole range (which starts at `start`, to the second). */
+const gatherOf = (start: Date) => (r: Response) => {
+  const p = new URL(r.url()).searchParams;
+  const whole = p.get('start_date')?.slice(0, 19) === start.toISOString().slice(0, 19) && !p.get('trunk_id');
+  return p.get('limit') === '100' || (p.get('limit') === '1' && !whole);
+};
+
 /** Every card's value and interval (not its change, which waits for the previous period). */
 const figures = (page) => page.locator('.kpi-value, .kpi-interval').allInnerTexts();
 
@@ -129,13 +138,7 @@ test.describe('a million calls', () => {
     await page.locator('.view-link', { hasText: 'Analytics' }).first().click();
     await expect(page.locator('.gather-done')).toBeVisible();
     await expect.poll(() => figures(page)).toEqual(before);
-    // The call list below the figures asks its own page (20) and its status counts over
-    // the whole range; the gather's requests are sampled pages (100) and bucket counts.
-    const whole = START.toISOString().replace('.000Z', 'Z');
-    const gatherLike = (r: Response) => {
-      const p = new URL(r.url()).searchParams;
-      return p.get('limit') === '100' || (p.get('limit') === '1' && p.get('start_date') !== whole);
-    };
+    const gatherLike = gatherOf(START);
     expect(seen.slice(0, listed).filter(gatherLike).length, 'the first visit gathered').toBeGreaterThan(100);
     expect(seen.slice(listed).filter(gatherLike).map((r) => r.url()), 'no second gather').toEqual([]);
   });
@@ -163,5 +166,34 @@ test.describe('a million calls under a rate limit', () => {
     await expect(page.locator('.analytics-page')).toContainText(/Waiting for the rate limit \(resets in \d+ s\)/, { timeout: 60_000 });
     await expect(page.locator('.gather-done')).toHaveText(/^Estimated from [\d,]+ of 1,000,000 calls$/, { timeout: 120_000 });
     expect(seen.filter((r) => r.status() === 429).map((r) => r.url())).toEqual([]);
+  });
+});
+
+test.describe('a million calls in real time', () => {
+  // The browser's clock runs: each view takes its moment when it opens, and coming back
+  // to the same filters within ten minutes finds the one it had.
+  test.use({ serverOptions: { dir, calls: CALLS }, fixedNow: null });
+
+  test('moving to the call list and back sends no second gather', async ({ page, server }) => {
+    const seen: Response[] = [];
+    page.on('response', (r) => { if (isCalls(r)) seen.push(r); });
+    await openAnalytics(page, server, '?range=30d&tz=utc');
+    await expect(page.locator('.gather-done')).toHaveText(/^Estimated from/);
+    const asOf = await page.locator('.as-of').first().innerText();
+    // The view's 30 days end at its moment: the first count over the whole range says when.
+    const wholeCount = seen.find((r) => new URL(r.url()).searchParams.get('limit') === '1' && !new URL(r.url()).searchParams.get('status'));
+    const start = new Date(new URL(wholeCount!.url()).searchParams.get('start_date')!);
+    const before = await figures(page);
+    const first = seen.length;
+    await page.waitForTimeout(2_000);
+    await page.locator('.view-link', { hasText: 'Calls' }).first().click();
+    await expect(page.locator('tbody tr.row').first()).toBeVisible();
+    await page.waitForTimeout(1_500);
+    await page.locator('.view-link', { hasText: 'Analytics' }).first().click();
+    await expect(page.locator('.gather-done')).toHaveText(/^Estimated from/);
+    await expect.poll(() => figures(page)).toEqual(before);
+    expect(await page.locator('.as-of').first().innerText()).toBe(asOf);
+    expect(seen.slice(0, first).filter(gatherOf(start)).length, 'the first visit gathered').toBeGreaterThan(100);
+    expect(seen.slice(first).filter(gatherOf(start)).map((r) => r.url()), 'no second gather').toEqual([]);
   });
 });

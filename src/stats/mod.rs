@@ -1,7 +1,8 @@
 //! Statistics over a set of calls: latency summaries, the daily report, per-trunk rows,
 //! time buckets, the latency distribution and KPI deltas. Pure: no I/O, no browser crate.
 //!
-//! Start at [`Analysis::compute`], which returns everything the dashboard shows;
+//! Start at [`Analysis::compute`], which returns everything the dashboard shows (and
+//! [`Analysis::compute_sampled`] for a range past the gather cap, below);
 //! [`Heatmap::compute`] bins the same calls by weekday and hour in a time zone.
 //!
 //! # Percentiles
@@ -53,6 +54,26 @@
 //!   [`seed_from`] (FNV-1a) of the query string: the same query gives the same pages and
 //!   the same interval. `examples/calibration.rs` checks the coverage on 1,000,000 known
 //!   calls.
+//!
+//! # Past the gather cap: exact and estimated figures
+//! The analytics view gathers every call up to `gather_cap` (100,000). A larger range is
+//! read as a [`SampledSet`] and computed by [`Analysis::compute_sampled`]:
+//! - **Exact** (from the API's `pagination.total` under a filter, one-row requests): the
+//!   total; calls per status (so the connected, failed and disconnected shares); calls
+//!   per time bucket by status (the strata are the chart's buckets for the range with
+//!   at most [`SAMPLE_BUCKETS`], widened rather than estimated: 4 requests a bucket, at
+//!   most 192); each trunk's calls, connected and failed (3 requests a trunk).
+//! - **Estimated, with a 95 % interval** (marked "≈" on the cards): mean and p95 total
+//!   latency and the share over the SLO (over the latency calls), talk time (`N ×` the
+//!   mean duration), the vendor's average AI latency; from [`SAMPLE_PAGES`] pages of
+//!   [`SAMPLE_PAGE`] calls allocated across the buckets as above, seeded from the API
+//!   query (a reload of the same view draws the same pages).
+//! - **Drawn from the sample, and said so** (no interval): the latency-over-time and
+//!   segment charts, the distribution, the heatmap, and each trunk's latency columns.
+//!   The sample is self-weighting to within a page per bucket (pages are allocated in
+//!   proportion to the buckets' totals), so their shapes are the population's.
+//! - "Compute exactly" gathers every call instead, after saying what it costs at the
+//!   announced rate limit (`gather::exact_cost`).
 //!
 //! # Cost
 //! [`Analysis::compute`] makes one pass over the calls, sorts each segment's latency
