@@ -262,7 +262,8 @@ async fn all<T, F: std::future::Future<Output = Result<T, ApiError>>>(
 /// A set of `total` calls, more than the cap, described by a sample (see
 /// `crate::stats::sampled` for which figures are exact): the range is cut into the
 /// chart's time buckets, each counted by the API (its total, and each status's unless
-/// the view filters one), then [`SAMPLE_PAGES`] pages of [`SAMPLE_PAGE`] calls are
+/// the view filters one), then [`SAMPLE_PAGES`] pages of [`SAMPLE_PAGE`] calls (fewer
+/// when the cap is smaller than that) are
 /// drawn across them, seeded from the query (a reload draws the same pages). An open
 /// start is the oldest call's (one request at the last offset).
 async fn sample(
@@ -334,7 +335,9 @@ async fn sample(
     // The pages: drawn within each stratum from the query's seed.
     let totals: Vec<u64> = stratum_counts.iter().map(StatusCounts::total).collect();
     let seed = seed_from(&query.api_query(now));
-    let plan = SamplePlan::new(&bounds, &totals, u64::from(SAMPLE_PAGE), SAMPLE_PAGES, seed);
+    // Never more calls than the cap allows (a site may set a small one).
+    let budget = SAMPLE_PAGES.min((opts.cap / u64::from(SAMPLE_PAGE)).max(2));
+    let plan = SamplePlan::new(&bounds, &totals, u64::from(SAMPLE_PAGE), budget, seed);
     progress.target = plan
         .strata
         .iter()

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { Response } from '@playwright/test';
 import { test, expect } from '../helpers/fixtures';
 import { DATA_NOW } from '../helpers/server';
-import { kpi, openAnalytics, pct } from '../helpers/analytics';
+import { allCalls, expectKpisMatch, kpi, openAnalytics, pct } from '../helpers/analytics';
 import { thousands } from '../helpers/app';
 
 const CALLS = 1_000_000;
@@ -195,5 +195,29 @@ test.describe('a million calls in real time', () => {
     expect(await page.locator('.as-of').first().innerText()).toBe(asOf);
     expect(seen.slice(0, first).filter(gatherOf(start)).length, 'the first visit gathered').toBeGreaterThan(100);
     expect(seen.slice(first).filter(gatherOf(start)).map((r) => r.url()), 'no second gather').toEqual([]);
+  });
+});
+
+test.describe('a site with a small gathering cap', () => {
+  test.use({ serverOptions: { calls: 3000 } });
+
+  test('samples past it, and "Compute exactly" gathers every call after saying what it costs', async ({ page, server }) => {
+    await page.route(`${server.url}/config.json`, async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, json: { ...(await response.json()), gather_cap: 2000 } });
+    });
+    await openAnalytics(page, server, '?range=30d&tz=utc');
+    // At most the cap is read: 20 pages of 100.
+    await expect(page.locator('.gather-done')).toHaveText(/^Estimated from [\d,]+ of 3,000 calls$/);
+    const read = Number((await page.locator('.gather-done').innerText()).match(/from ([\d,]+)/)![1].replace(/,/g, ''));
+    expect(read).toBeLessThanOrEqual(2000);
+    await expect(page.locator('.kpi.estimated')).toHaveCount(5);
+    await expect(page.locator('.exact-cost')).toHaveText("30 requests, within a minute at the API's limit of 6,000 a minute");
+    await page.locator('.compute-exactly').click();
+    const calls = await allCalls(server, `&start_date=${START.toISOString()}&end_date=${END.toISOString()}`);
+    expect(calls).toHaveLength(3000);
+    await expectKpisMatch(page, calls);
+    await expect(page.locator('.kpi.estimated')).toHaveCount(0);
+    await expect(page.locator('.compute-exactly')).toHaveCount(0);
   });
 });
