@@ -344,8 +344,8 @@ pub fn use_analysis(query: Memo<CallQuery>, clock: ViewClock) -> AnalysisView {
                     "{e}: a random sample of pages across the range, the same on every reload. \
                      The counts of calls and outcomes, the volume chart and each trunk's calls \
                      and failures are exact; figures marked ≈ are estimates with their 95 % \
-                     interval; the latency charts, the distribution, the heatmap and the trunk \
-                     latencies are drawn from the sample."
+                     interval (a trunk's in its tooltip); the latency charts, the distribution \
+                     and the heatmap are drawn from the sample."
                 ));
             }
             let label = l.data()?.progress.coverage_label()?;

@@ -197,6 +197,18 @@ fn a_census_gives_the_exact_figures_with_no_interval() {
             assert_eq!((est.low, est.high), (est.value, est.value), "{kpi:?}");
         }
     }
+    // Trunk percentiles equal the exact ones, with no width.
+    for row in &sampled.trunks {
+        let truth = exact
+            .trunks
+            .iter()
+            .find(|r| r.trunk_id == row.trunk_id)
+            .unwrap();
+        let iv = row.intervals.as_ref().unwrap();
+        let p95 = iv.total[1].unwrap();
+        assert!((p95.value - truth.p95.total.unwrap()).abs() < 1e-6);
+        assert_eq!(p95.low, p95.high);
+    }
     // The buckets are the strata, counted exactly.
     assert_eq!(sampled.buckets.buckets.len(), set.strata.len());
     for (b, s) in sampled.buckets.buckets.iter().zip(&set.strata) {
@@ -245,6 +257,36 @@ fn a_sample_keeps_counts_exact_and_its_intervals_hold_the_populations_figures() 
     };
     assert_eq!(counts(&sampled), counts(&exact));
     assert!(sampled.trunks.iter().all(|r| r.p95.total.is_some()));
+    // Each trunk's p50 and p95 are estimates whose intervals hold the trunk's own.
+    for row in &sampled.trunks {
+        let truth = exact
+            .trunks
+            .iter()
+            .find(|r| r.trunk_id == row.trunk_id)
+            .unwrap();
+        let iv = row.intervals.as_ref().expect("a sampled row has intervals");
+        for seg in call_dashboard::stats::Segment::ALL {
+            let [p50, p95] = *iv.get(seg);
+            let (p50, p95) = (p50.unwrap(), p95.unwrap());
+            assert_eq!(row.p95.get(seg).unwrap(), p95.value);
+            // (A narrow discrete segment, such as the gateway's 15–34 ms, may give a
+            // p50 whose every replicate lands on one value; the total never does.)
+            assert!(p50.low <= p50.high && p95.low <= p95.high);
+            if seg == call_dashboard::stats::Segment::Total {
+                assert!(p95.low < p95.high, "{}", row.trunk_id);
+            }
+            assert!(
+                p50.covers(truth.p50.get(seg).unwrap()),
+                "{} {seg:?} p50",
+                row.trunk_id
+            );
+            assert!(
+                p95.covers(truth.p95.get(seg).unwrap()),
+                "{} {seg:?} p95",
+                row.trunk_id
+            );
+        }
+    }
     for kpi in [
         Kpi::TotalCalls,
         Kpi::ConnectedShare,

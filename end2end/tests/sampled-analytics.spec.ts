@@ -31,6 +31,7 @@ type Exact = {
   over_slo: number;
   talk_hours: number;
   mean_ai: number;
+  trunk_p95: Record<string, number>;
 };
 
 function exactFigures(): Exact {
@@ -123,6 +124,13 @@ test.describe('a million calls', () => {
       const cells = page.locator(`.trunk-table tr[data-trunk="${t.id}"] td.num`);
       await expect(cells.nth(0)).toHaveText(thousands(all));
       await expect(cells.nth(1)).toHaveText(pct(failed / all));
+      // Its p95 total latency (the last column): an estimate whose interval, in the
+      // cell's tooltip, holds the exact value (widened ×2).
+      const p95 = cells.last();
+      await expect(p95).toHaveText(/^≈ \d+ ms$/);
+      const m = (await p95.getAttribute('title'))!.match(/^95 %: (\d+) ms–(\d+) ms$/);
+      expect(m, 'an interval in the title').not.toBeNull();
+      withinTwice(exact.trunk_p95[t.id], [Number(m![1]), Number(m![2])], 1);
     }
 
     // The requests: counts of every bucket and the sampled pages, far fewer than a gather.

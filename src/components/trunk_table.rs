@@ -7,7 +7,7 @@ use crate::charts::{table_trunks, TrunkData};
 use crate::download;
 use crate::export::{self, ExportFormat};
 use crate::format;
-use crate::stats::{sort_trunks, Segment, TrunkColumn, TrunkRow, WORST_FIRST};
+use crate::stats::{sort_trunks, Estimate, Segment, TrunkColumn, TrunkRow, WORST_FIRST};
 
 /// Rows per trunk with p50/p95 per segment.
 #[component]
@@ -80,9 +80,22 @@ pub fn TrunkTable(
                                     <td title=id>{label}</td>
                                     <td class="num">{format::thousands(r.calls)}</td>
                                     <td class="num">{format::percent_or_unknown(r.failure_share())}</td>
-                                    {Segment::ALL.into_iter().map(|s| view! {
-                                        <td class="num">{format::millis_or_unknown(*r.p50.get(s))}</td>
-                                        <td class="num">{format::millis_or_unknown(*r.p95.get(s))}</td>
+                                    {Segment::ALL.into_iter().map(|s| {
+                                        // An estimate reads "≈ 1072 ms", its interval in the tooltip.
+                                        let cell = |v: Option<f64>, e: Option<Estimate>| match e {
+                                            Some(e) => (
+                                                format!("≈ {}", format::millis(e.value)),
+                                                Some(format!("95 %: {}–{}", format::millis(e.low), format::millis(e.high))),
+                                            ),
+                                            None => (format::millis_or_unknown(v), None),
+                                        };
+                                        let iv = r.intervals.as_ref().map(|i| *i.get(s));
+                                        let (p50, p50_ci) = cell(*r.p50.get(s), iv.and_then(|i| i[0]));
+                                        let (p95, p95_ci) = cell(*r.p95.get(s), iv.and_then(|i| i[1]));
+                                        view! {
+                                            <td class="num" title=p50_ci>{p50}</td>
+                                            <td class="num" title=p95_ci>{p95}</td>
+                                        }
                                     }).collect_view()}
                                 </tr>
                             }

@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 
 use super::{
     percentile_sorted, sort_trunks, BucketWidth, Distribution, Estimates, LatencySummary,
-    PerSegment, Report, SampledSet, Segment, StatusKind, TimeBucket, TimeBuckets, TrunkRow,
-    MAX_BUCKETS, WORST_FIRST,
+    PerSegment, Report, SampledSet, Segment, Statistic, StatusKind, TimeBucket, TimeBuckets,
+    TrunkRow, MAX_BUCKETS, WORST_FIRST,
 };
 use crate::api::{Call, CallStatus};
 
@@ -147,6 +147,32 @@ impl Analysis {
             row.calls = counts.total();
             row.connected = counts.connected;
             row.failed = counts.failed;
+        }
+        // Each trunk's percentiles: estimates over its sampled calls (a domain of the
+        // sample: the trunk's known values keep their strata weights), with intervals.
+        for (i, row) in a.trunks.iter_mut().enumerate() {
+            let id = row.trunk_id.clone();
+            let latency_calls = opts.latency_calls;
+            let mut intervals = PerSegment::<[Option<super::Estimate>; 2]>::default();
+            for seg in Segment::ALL {
+                let est = set.estimate_of(
+                    calls,
+                    |c| {
+                        (c.trunk_id == id
+                            && latency_calls.includes(&c.status)
+                            && c.total_latency_ms().is_some())
+                        .then(|| seg.of(c).map(f64::from))
+                        .flatten()
+                    },
+                    &[Statistic::Percentile(50.0), Statistic::Percentile(95.0)],
+                    replicates,
+                    set.seed ^ ((i as u64 + 1) << 8 | seg as u64),
+                );
+                *row.p50.get_mut(seg) = est[0].map(|e| e.value);
+                *row.p95.get_mut(seg) = est[1].map(|e| e.value);
+                *intervals.get_mut(seg) = [est[0], est[1]];
+            }
+            row.intervals = Some(intervals);
         }
         if !set.trunks.is_empty() {
             sort_trunks(&mut a.trunks, WORST_FIRST);

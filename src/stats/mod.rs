@@ -68,8 +68,11 @@
 //!   mean duration), the vendor's average AI latency; from [`SAMPLE_PAGES`] pages of
 //!   [`SAMPLE_PAGE`] calls allocated across the buckets as above, seeded from the API
 //!   query (a reload of the same view draws the same pages).
+//! - **Each trunk's p50 and p95 per segment**: estimates over the trunk's sampled calls
+//!   (a domain of the sample, keeping their strata weights), shown "≈" with the
+//!   interval in the cell's tooltip.
 //! - **Drawn from the sample, and said so** (no interval): the latency-over-time and
-//!   segment charts, the distribution, the heatmap, and each trunk's latency columns.
+//!   segment charts, the distribution, the heatmap, and each trunk's mean.
 //!   The sample is self-weighting to within a page per bucket (pages are allocated in
 //!   proportion to the buckets' totals), so their shapes are the population's.
 //! - "Compute exactly" gathers every call instead, after saying what it costs at the

@@ -10,9 +10,10 @@
 //! per bucket by status are **exact**, and so are the calls per trunk and per trunk ×
 //! status (three one-row requests a trunk: all, connected, failed). Every other figure — latency means, percentiles
 //! and the share over the SLO, talk time, the vendor's average AI latency, and the
-//! charts and trunk rows drawn from the calls themselves — comes from
+//! charts and trunk latencies drawn from the calls themselves — comes from
 //! [`SAMPLE_PAGES`] pages of [`SAMPLE_PAGE`] calls drawn across the buckets (the buckets
-//! are the strata) and is an **estimate**; the KPI cards carry a 95 % interval.
+//! are the strata) and is an **estimate**; the KPI cards and each trunk's percentiles
+//! carry a 95 % interval (the charts say they are drawn from the sample).
 //!
 //! Talk time is `N ×` the weighted mean duration (its interval scaled alike); the
 //! vendor's average AI latency is the weighted mean over the calls whose AI latency is
@@ -114,6 +115,21 @@ impl SampledSet {
     /// The first and last second covered.
     pub fn span(&self) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
         Some((self.strata.first()?.start, self.strata.last()?.end))
+    }
+
+    /// Estimates `stats` of one value per sampled call (`None`: unknown or outside the
+    /// domain, left out) with their 95 % intervals: a domain such as one trunk's calls
+    /// keeps the strata weights of its calls.
+    pub fn estimate_of(
+        &self,
+        calls: &[Call],
+        value: impl Fn(&Call) -> Option<f64>,
+        stats: &[Statistic],
+        replicates: usize,
+        seed: u64,
+    ) -> Vec<Option<Estimate>> {
+        self.estimator(calls, value)
+            .estimate(stats, replicates, seed)
     }
 
     /// The [`Estimator`] of one value per call (`None`: unknown, left out).

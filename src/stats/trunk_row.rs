@@ -1,6 +1,6 @@
 //! [`TrunkRow`]: one trunk's calls, failure share and segment latencies, and how to sort them.
 
-use super::{PerSegment, Segment};
+use super::{Estimate, PerSegment, Segment};
 use crate::sort::{missing_last, Sort, SortDir, SortKey};
 
 /// One trunk in the per-trunk comparison.
@@ -24,6 +24,9 @@ pub struct TrunkRow {
     pub p50: PerSegment<Option<f64>>,
     /// 95th percentile of each segment in ms.
     pub p95: PerSegment<Option<f64>>,
+    /// When the row is estimated from a sample (`Analysis::compute_sampled`): the 95 %
+    /// intervals of `p50` and `p95` (which then hold the estimates); `None` when exact.
+    pub intervals: Option<PerSegment<[Option<Estimate>; 2]>>,
 }
 
 impl TrunkRow {
