@@ -936,3 +936,68 @@ mod heatmap {
         assert!((4..=12).contains(&narrow), "{narrow} hour labels at 323 px");
     }
 }
+
+mod sampled_band {
+    use super::*;
+    use call_dashboard::stats::Estimate;
+
+    /// A sample's p95 per bucket comes with its interval: drawn as a band behind the
+    /// p95 line (a filled polygon in the p95 colour, tinted), named in the key, said in
+    /// the summary and given as a column of the table. Exact buckets have none of it.
+    #[test]
+    fn a_samples_p95_interval_is_a_band_in_the_key_summary_and_table() {
+        let mut a = fixture();
+        let exact_svg = render((640, 360), |root| {
+            draw_latency(
+                root,
+                &latency_800(&a, TimeZoneMode::Utc),
+                &ChartStyle::light(),
+            )
+        })
+        .0;
+        for b in a
+            .buckets
+            .buckets
+            .iter_mut()
+            .filter(|b| b.p95.total.is_some())
+        {
+            let v = b.p95.total.unwrap();
+            b.p95_interval = Some(Estimate {
+                value: v,
+                low: v * 0.9,
+                high: v * 1.2,
+            });
+        }
+        let style = ChartStyle::light();
+        let (svg, drawn) = render((640, 360), |root| {
+            draw_latency(root, &latency_800(&a, TimeZoneMode::Utc), &style)
+        });
+        assert!(drawn.is_ok(), "{drawn:?}");
+        let band = hex(style.tint(style.p95, 0.3));
+        assert!(svg.contains("p95 95 % interval (sample)"));
+        assert!(!exact_svg.contains("p95 95 % interval"));
+        let bands = |svg: &str| {
+            svg.split("<polygon")
+                .skip(1)
+                .filter(|p| {
+                    p.split('>')
+                        .next()
+                        .is_some_and(|tag| tag.to_uppercase().contains(&band.to_uppercase()))
+                })
+                .count()
+        };
+        assert!(bands(&svg) > 0, "a band in its colour");
+        assert_eq!(bands(&exact_svg), 0);
+        let data = latency_800(&a, TimeZoneMode::Utc);
+        assert!(summary_latency(&data)
+            .contains("estimated from a sample, with its 95 % interval shaded"));
+        let t = table_latency(&data);
+        let col = t
+            .headers
+            .iter()
+            .position(|h| h == "p95 95 % interval")
+            .expect("a column");
+        // 10:00 holds 155 and 310: p95 = 302.25 ms, so 272–363 ms.
+        assert_eq!(t.rows[0][col], "272 ms–363 ms");
+    }
+}

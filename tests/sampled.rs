@@ -242,6 +242,23 @@ fn a_sample_keeps_counts_exact_and_its_intervals_hold_the_populations_figures() 
         .iter()
         .map(|b| b.counts)
         .collect();
+    // Each bucket's p95 comes with an interval; most hold the bucket's own p95 (a
+    // bucket is read in two or three pages, so a few may miss: 95 % nominal).
+    let exact_coarse = Analysis::compute(&pop, &coarse);
+    let (mut with, mut covered) = (0, 0);
+    for (b, truth) in sampled
+        .buckets
+        .buckets
+        .iter()
+        .zip(&exact_coarse.buckets.buckets)
+    {
+        if let (Some(iv), Some(x)) = (b.p95_interval, truth.p95.total) {
+            with += 1;
+            covered += usize::from(iv.covers(x));
+        }
+    }
+    assert!(with >= 24, "{with} buckets with an interval");
+    assert!(covered * 10 >= with * 8, "{covered} of {with} cover");
     let sampled_buckets: Vec<StatusCounts> =
         sampled.buckets.buckets.iter().map(|b| b.counts).collect();
     assert_eq!(sampled_buckets, exact_buckets);

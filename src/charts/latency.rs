@@ -1,4 +1,5 @@
-//! Latency over time: the mean segment budget stacked, total p50 and p95 lines, the SLO.
+//! Latency over time: the mean segment budget stacked, total p50 and p95 lines, the SLO,
+//! and for a sample the p95's 95 % interval as a band.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -65,7 +66,7 @@ pub fn draw_latency<DB: DrawingBackend>(
     let top_value = buckets
         .buckets
         .iter()
-        .flat_map(|b| [b.p95.total, b.mean.total])
+        .flat_map(|b| [b.p95.total, b.mean.total, b.p95_interval.map(|e| e.high)])
         .flatten()
         .chain(data.slo_ms.map(f64::from))
         .fold(0.0, f64::max);
@@ -78,6 +79,14 @@ pub fn draw_latency<DB: DrawingBackend>(
         .collect();
     key.push(KeyEntry::new("Total p50", Swatch::Line(style.p50, 1)));
     key.push(KeyEntry::new("Total p95", Swatch::Line(style.p95, 2)));
+    let sampled = buckets.buckets.iter().any(|b| b.p95_interval.is_some());
+    if sampled {
+        let band = style.tint(style.p95, 0.3);
+        key.push(KeyEntry::new(
+            "p95 95 % interval (sample)",
+            Swatch::Fill(band),
+        ));
+    }
     if let Some(slo) = data.slo_ms {
         let label = format!("SLO {}", format::millis(f64::from(slo)));
         key.push(KeyEntry::new(label, Swatch::Dashed(style.slo, 2)));
@@ -97,6 +106,18 @@ pub fn draw_latency<DB: DrawingBackend>(
             chart.draw_series(
                 AreaSeries::new(thin(run), 0.0, style.tint(color, 0.45)).border_style(color),
             )?;
+        }
+    }
+    // A sample's p95 is an estimate: its interval is a band behind the line.
+    if sampled {
+        let lows = runs(buckets, |b| b.p95_interval.map(|e| e.low));
+        let highs = runs(buckets, |b| b.p95_interval.map(|e| e.high));
+        for (low, high) in lows.iter().zip(&highs) {
+            let outline: Vec<(f64, f64)> = high.iter().chain(low.iter().rev()).copied().collect();
+            chart.draw_series(std::iter::once(Polygon::new(
+                outline,
+                style.tint(style.p95, 0.3).filled(),
+            )))?;
         }
     }
     let lines = [
@@ -176,6 +197,9 @@ pub fn summary_latency(data: &LatencyData<'_>) -> String {
             }
         );
     }
+    if b.buckets.iter().any(|x| x.p95_interval.is_some()) {
+        s += "; p95 per bucket estimated from a sample, with its 95 % interval shaded";
+    }
     s + "."
 }
 
@@ -188,6 +212,14 @@ pub fn table_latency(data: &LatencyData<'_>) -> Table {
         "Total p50".to_owned(),
         "Total p95".to_owned(),
     ];
+    let sampled = data
+        .buckets
+        .buckets
+        .iter()
+        .any(|b| b.p95_interval.is_some());
+    if sampled {
+        headers.push("p95 95 % interval".to_owned());
+    }
     headers.extend(Segment::PARTS.iter().map(|s| format!("{} mean", s.label())));
     let rows = data
         .buckets
@@ -200,6 +232,12 @@ pub fn table_latency(data: &LatencyData<'_>) -> Table {
                 ms(b.p50.total),
                 ms(b.p95.total),
             ];
+            if sampled {
+                row.push(b.p95_interval.map_or_else(
+                    || format::UNKNOWN.to_owned(),
+                    |e| format!("{}–{}", format::millis(e.low), format::millis(e.high)),
+                ));
+            }
             row.extend(Segment::PARTS.iter().map(|&s| ms(*b.mean.get(s))));
             row
         })

@@ -178,8 +178,26 @@ impl Analysis {
             sort_trunks(&mut a.trunks, WORST_FIRST);
         }
         if a.buckets.width == set.width && a.buckets.buckets.len() == set.strata.len() {
-            for (b, s) in a.buckets.buckets.iter_mut().zip(&set.strata) {
+            let latency_calls = opts.latency_calls;
+            for (i, (b, s)) in a.buckets.buckets.iter_mut().zip(&set.strata).enumerate() {
                 b.counts = s.counts;
+                // The bucket is a stratum: its sampled calls weigh alike, so the p95
+                // stays the sample's; the interval comes from resampling its pages.
+                let (start, end) = (s.start, s.end);
+                let est = set.estimate_of(
+                    calls,
+                    |c| {
+                        (c.start_time >= start
+                            && c.start_time <= end
+                            && latency_calls.includes(&c.status))
+                        .then(|| c.total_latency_ms().map(f64::from))
+                        .flatten()
+                    },
+                    &[Statistic::Percentile(95.0)],
+                    replicates,
+                    set.seed ^ (0xB0C0 + i as u64),
+                );
+                b.p95_interval = est[0];
             }
         }
         a.estimates = Some(Estimates::compute(

@@ -71,8 +71,12 @@
 //! - **Each trunk's p50 and p95 per segment**: estimates over the trunk's sampled calls
 //!   (a domain of the sample, keeping their strata weights), shown "≈" with the
 //!   interval in the cell's tooltip.
-//! - **Drawn from the sample, and said so** (no interval): the latency-over-time and
-//!   segment charts, the distribution, the heatmap, and each trunk's mean.
+//! - **Each bucket's total p95**: the bucket is a stratum, so its sampled calls weigh
+//!   alike; its interval (from resampling the bucket's pages) is a band on the latency
+//!   chart and a column of its table.
+//! - **Drawn from the sample, and said so** (no interval): the stacked segment means
+//!   and p50 line of the latency chart, the distribution, the heatmap, the whole-set
+//!   segment summaries and each trunk's mean.
 //!   The sample is self-weighting to within a page per bucket (pages are allocated in
 //!   proportion to the buckets' totals), so their shapes are the population's.
 //! - "Compute exactly" gathers every call instead, after saying what it costs at the

@@ -111,6 +111,9 @@ pub struct TimeBucket {
     pub p50: PerSegment<Option<f64>>,
     /// 95th percentile of each segment in ms.
     pub p95: PerSegment<Option<f64>>,
+    /// When the bucket is a stratum of a sample (`Analysis::compute_sampled`): the 95 %
+    /// interval of its total p95; `None` when exact.
+    pub p95_interval: Option<super::Estimate>,
 }
 
 /// Contiguous buckets of one width, oldest first, empty ones included.
