@@ -21,7 +21,7 @@ use crate::gather::{
     CONTRACT_PAGE, LARGEST_PAGE,
 };
 use crate::stats::{
-    sample_strata, seed_from, SamplePlan, SampledSet, SampledStratum, StatusCounts, SAMPLE_PAGE,
+    sample_strata, seed_from, strata_for_budget, SamplePlan, SampledSet, SampledStratum, StatusCounts, SAMPLE_PAGE,
     SAMPLE_PAGES,
 };
 
@@ -283,7 +283,10 @@ async fn sample(
             oldest.0.first().map_or(end, |c| c.start_time)
         }
     };
-    let (width, bounds) = sample_strata(start, end);
+    // Never more calls than the cap allows (a site may set a small one), and two
+    // pages for every bucket.
+    let budget = SAMPLE_PAGES.min((opts.cap / u64::from(SAMPLE_PAGE)).max(2));
+    let (width, bounds) = sample_strata(start, end, strata_for_budget(budget));
     let within = |(a, b): (DateTime<Utc>, DateTime<Utc>)| {
         query.with_range(DateRange::Custom {
             start: Some(a),
@@ -335,8 +338,6 @@ async fn sample(
     // The pages: drawn within each stratum from the query's seed.
     let totals: Vec<u64> = stratum_counts.iter().map(StatusCounts::total).collect();
     let seed = seed_from(&query.api_query(now));
-    // Never more calls than the cap allows (a site may set a small one).
-    let budget = SAMPLE_PAGES.min((opts.cap / u64::from(SAMPLE_PAGE)).max(2));
     let plan = SamplePlan::new(&bounds, &totals, u64::from(SAMPLE_PAGE), budget, seed);
     progress.target = plan
         .strata

@@ -24,7 +24,7 @@ fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> DateTime<Utc> {
 #[test]
 fn strata_are_the_charts_buckets_clipped_to_the_range_and_contiguous() {
     let (lo, hi) = (at(2026, 11, 19, 12, 7, 30), at(2026, 11, 20, 12, 7, 30));
-    let (width, strata) = sample_strata(lo, hi);
+    let (width, strata) = sample_strata(lo, hi, SAMPLE_BUCKETS);
     // 24 h in at most 48 buckets: half-hours, 49 of them once aligned.
     assert_eq!(width, BucketWidth::Hour1);
     assert!(strata.len() <= SAMPLE_BUCKETS);
@@ -41,11 +41,11 @@ fn strata_are_the_charts_buckets_clipped_to_the_range_and_contiguous() {
         BucketWidth::choose(lo.timestamp(), hi.timestamp(), SAMPLE_BUCKETS)
     );
     // 30 days: days.
-    let (width, strata) = sample_strata(hi - Duration::days(30), hi);
+    let (width, strata) = sample_strata(hi - Duration::days(30), hi, SAMPLE_BUCKETS);
     assert_eq!(width, BucketWidth::Day1);
     assert_eq!(strata.len(), 31);
     // A single second is one stratum.
-    assert_eq!(sample_strata(lo, lo).1, vec![(lo, lo)]);
+    assert_eq!(sample_strata(lo, lo, SAMPLE_BUCKETS).1, vec![(lo, lo)]);
 }
 
 // ---- a population and its sample -----------------------------------------------
@@ -98,7 +98,7 @@ fn sample_of(
     budget: u64,
     seed: u64,
 ) -> (Vec<Call>, SampledSet) {
-    let (width, bounds) = sample_strata(lo, hi);
+    let (width, bounds) = sample_strata(lo, hi, SAMPLE_BUCKETS);
     let within: Vec<Vec<&Call>> = bounds
         .iter()
         .map(|(a, b)| {
@@ -412,5 +412,21 @@ fn computing_exactly_is_costed_from_the_page_and_the_rate_limit() {
     assert_eq!(
         exact_cost(1, 100, rate(u32::MAX)).1,
         "1 request; the API announces no rate limit, so as fast as it answers"
+    );
+}
+
+#[test]
+fn a_small_budget_asks_for_fewer_wider_buckets() {
+    use call_dashboard::stats::strata_for_budget;
+    assert_eq!(strata_for_budget(120), SAMPLE_BUCKETS);
+    assert_eq!(strata_for_budget(5), 2);
+    assert_eq!(strata_for_budget(0), 1);
+    // 30 days with 5 pages: two buckets at most, so a week wide (no width in between).
+    let hi = at(2026, 11, 20, 12, 0, 0);
+    let (width, strata) = sample_strata(hi - Duration::days(30), hi, strata_for_budget(5));
+    assert!(
+        strata.len() <= 2 || width == BucketWidth::Day1,
+        "{width:?} {}",
+        strata.len()
     );
 }

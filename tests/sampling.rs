@@ -466,3 +466,29 @@ fn a_fully_read_stratum_adds_no_variance_and_intervals_are_reproducible() {
     let a = a[0].expect("a mean");
     assert!(a.low < a.value && a.value < a.high, "{a:?}");
 }
+
+#[test]
+fn a_sample_with_no_stratum_of_two_pages_cannot_bound_its_interval() {
+    // Two strata, one page read of each, neither whole: the spread is unknown, so the
+    // interval is unbounded rather than a false zero width.
+    let strata = [
+        StratumSample {
+            total: 400,
+            pages: vec![page(2, &[1.0, 9.0])],
+        },
+        StratumSample {
+            total: 400,
+            pages: vec![page(2, &[3.0, 5.0])],
+        },
+    ];
+    let e = Estimator::new(&strata).estimate(&[Statistic::Mean], 100, 3)[0].expect("a mean");
+    assert!((e.value - 4.5).abs() < 1e-12);
+    assert!(!e.is_bounded(), "{e:?}");
+    assert_eq!(
+        call_dashboard::stats::Kpi::MeanTotalLatency.interval_text(e),
+        call_dashboard::stats::UNBOUNDED
+    );
+    // Asked for no replicates, it is the point alone (collapsed), as before.
+    let e = Estimator::new(&strata).estimate(&[Statistic::Mean], 0, 3)[0].unwrap();
+    assert_eq!((e.low, e.high), (e.value, e.value));
+}

@@ -13,7 +13,7 @@ use super::{
 };
 use crate::api::TimeZoneMode;
 use crate::format;
-use crate::stats::{PerSegment, Segment, TimeBucket, TimeBuckets};
+use crate::stats::{Estimate, PerSegment, Segment, TimeBucket, TimeBuckets};
 
 /// What the latency chart shows.
 #[derive(Debug, Clone, Copy)]
@@ -66,7 +66,10 @@ pub fn draw_latency<DB: DrawingBackend>(
     let top_value = buckets
         .buckets
         .iter()
-        .flat_map(|b| [b.p95.total, b.mean.total, b.p95_interval.map(|e| e.high)])
+        .flat_map(|b| {
+            let high = b.p95_interval.filter(Estimate::is_bounded).map(|e| e.high);
+            [b.p95.total, b.mean.total, high]
+        })
         .flatten()
         .chain(data.slo_ms.map(f64::from))
         .fold(0.0, f64::max);
@@ -79,7 +82,8 @@ pub fn draw_latency<DB: DrawingBackend>(
         .collect();
     key.push(KeyEntry::new("Total p50", Swatch::Line(style.p50, 1)));
     key.push(KeyEntry::new("Total p95", Swatch::Line(style.p95, 2)));
-    let sampled = buckets.buckets.iter().any(|b| b.p95_interval.is_some());
+    let bounded = |b: &TimeBucket| b.p95_interval.filter(Estimate::is_bounded);
+    let sampled = buckets.buckets.iter().any(|b| bounded(b).is_some());
     if sampled {
         let band = style.tint(style.p95, 0.3);
         key.push(KeyEntry::new(
@@ -110,8 +114,8 @@ pub fn draw_latency<DB: DrawingBackend>(
     }
     // A sample's p95 is an estimate: its interval is a band behind the line.
     if sampled {
-        let lows = runs(buckets, |b| b.p95_interval.map(|e| e.low));
-        let highs = runs(buckets, |b| b.p95_interval.map(|e| e.high));
+        let lows = runs(buckets, |b| bounded(b).map(|e| e.low));
+        let highs = runs(buckets, |b| bounded(b).map(|e| e.high));
         for (low, high) in lows.iter().zip(&highs) {
             let outline: Vec<(f64, f64)> = high.iter().chain(low.iter().rev()).copied().collect();
             chart.draw_series(std::iter::once(Polygon::new(
@@ -233,7 +237,7 @@ pub fn table_latency(data: &LatencyData<'_>) -> Table {
                 ms(b.p95.total),
             ];
             if sampled {
-                row.push(b.p95_interval.map_or_else(
+                row.push(b.p95_interval.filter(Estimate::is_bounded).map_or_else(
                     || format::UNKNOWN.to_owned(),
                     |e| format!("{}–{}", format::millis(e.low), format::millis(e.high)),
                 ));

@@ -125,7 +125,8 @@ impl Analysis {
         };
         let opts = AnalysisOptions {
             range: (Some(lo), Some(hi)),
-            max_buckets: super::SAMPLE_BUCKETS,
+            // The width the strata were cut with (the narrowest with this many buckets).
+            max_buckets: set.strata.len().max(1),
             ..opts.clone()
         };
         let mut a = Analysis::compute(calls, &opts);

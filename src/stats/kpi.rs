@@ -3,6 +3,9 @@
 use super::{Analysis, Estimate, StatusKind};
 use crate::format;
 
+/// What an estimate's interval says when the sample was too thin to bound it.
+pub const UNBOUNDED: &str = "95 %: too few pages sampled to say";
+
 /// Which way a KPI should move.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Better {
@@ -102,6 +105,9 @@ impl Kpi {
 
     /// An estimate's 95 % interval as its card shows it: `95 %: 776 ms–789 ms`.
     pub fn interval_text(self, e: Estimate) -> String {
+        if !e.is_bounded() {
+            return UNBOUNDED.to_owned();
+        }
         format!(
             "95 %: {}–{}",
             self.format(Some(e.low)),

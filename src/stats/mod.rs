@@ -107,7 +107,7 @@ pub use analysis::{Analysis, AnalysisOptions, LatencyCalls, DEFAULT_TOTAL_SLO_MS
 pub use daily_report::{DailyReport, FAILED_LISTED};
 pub use distribution::{CdfPoint, Distribution, Histogram, MAX_BINS};
 pub use heatmap::{cell_label, HeatCell, Heatmap, WEEKDAYS};
-pub use kpi::{compare, Better, Kpi, KpiDelta, KpiDeltas, Verdict};
+pub use kpi::{compare, Better, Kpi, KpiDelta, KpiDeltas, Verdict, UNBOUNDED};
 pub use latency_summary::LatencySummary;
 pub use percentile::percentile_sorted;
 pub use report::Report;
@@ -116,7 +116,8 @@ pub use sample::{
     SplitMix64, Statistic, StratumPlan, StratumSample, DEFAULT_REPLICATES, MIN_STRATUM_SECS,
 };
 pub use sampled::{
-    sample_strata, Estimates, SampledSet, SampledStratum, SAMPLE_BUCKETS, SAMPLE_PAGE, SAMPLE_PAGES,
+    sample_strata, strata_for_budget, Estimates, SampledSet, SampledStratum, SAMPLE_BUCKETS,
+    SAMPLE_PAGE, SAMPLE_PAGES,
 };
 pub use segment::{PerSegment, Segment};
 pub use status_counts::{StatusCounts, StatusKind};

@@ -354,6 +354,11 @@ pub struct Estimate {
 }
 
 impl Estimate {
+    /// Whether the sample could bound the interval (both ends finite).
+    pub fn is_bounded(&self) -> bool {
+        self.low.is_finite() && self.high.is_finite()
+    }
+
     /// Whether `x` lies in the interval (ends included).
     pub fn covers(&self, x: f64) -> bool {
         self.low <= x && x <= self.high
@@ -458,7 +463,8 @@ impl Estimator {
 
     /// The figures with their 95 % intervals from `replicates` bootstrap replicates drawn
     /// from `seed`; `None` where no sampled call has a value. An exact sample (or
-    /// `replicates == 0`) gives intervals collapsed to the value.
+    /// `replicates == 0`) gives intervals collapsed to the value; a sample where no
+    /// stratum has two pages gives unbounded ones (`−∞..∞`, see [`Estimate::is_bounded`]).
     pub fn estimate(
         &self,
         stats: &[Statistic],
@@ -466,7 +472,21 @@ impl Estimator {
         seed: u64,
     ) -> Vec<Option<Estimate>> {
         let values = self.point(stats);
-        if self.exact || replicates == 0 || !self.strata.iter().any(|s| s.resampled) {
+        // A sample with no stratum of two or more pages cannot tell its own spread: its
+        // interval is unbounded (never a false zero width).
+        if !self.exact && replicates > 0 && !self.strata.iter().any(|s| s.resampled) {
+            return values
+                .into_iter()
+                .map(|v| {
+                    v.map(|value| Estimate {
+                        value,
+                        low: f64::NEG_INFINITY,
+                        high: f64::INFINITY,
+                    })
+                })
+                .collect();
+        }
+        if self.exact || replicates == 0 {
             return values
                 .into_iter()
                 .map(|v| {

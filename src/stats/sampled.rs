@@ -46,11 +46,16 @@ pub type Bounds = (DateTime<Utc>, DateTime<Utc>);
 
 /// The strata of a sampled range `lo..=hi` (both inclusive, as the API's date filter
 /// takes them): the time buckets the analytics chart uses for the range with at most
-/// [`SAMPLE_BUCKETS`], clipped to the range. Returns the width and each stratum's first
-/// and last second.
-pub fn sample_strata(lo: DateTime<Utc>, hi: DateTime<Utc>) -> (BucketWidth, Vec<Bounds>) {
+/// `max_buckets` (never more than [`SAMPLE_BUCKETS`]), clipped to the range; a budget
+/// asks for [`strata_for_budget`] of them, so every bucket can get the two pages its
+/// interval needs. Returns the width and each stratum's first and last second.
+pub fn sample_strata(
+    lo: DateTime<Utc>,
+    hi: DateTime<Utc>,
+    max_buckets: usize,
+) -> (BucketWidth, Vec<Bounds>) {
     let (lo_s, hi_s) = (lo.timestamp(), hi.timestamp());
-    let width = BucketWidth::choose(lo_s, hi_s, SAMPLE_BUCKETS);
+    let width = BucketWidth::choose(lo_s, hi_s, max_buckets.clamp(1, SAMPLE_BUCKETS));
     let first = width.align(lo_s);
     let w = width.seconds();
     let strata = (0..width.count(lo_s, hi_s) as i64)
@@ -61,6 +66,13 @@ pub fn sample_strata(lo: DateTime<Utc>, hi: DateTime<Utc>) -> (BucketWidth, Vec<
         })
         .collect();
     (width, strata)
+}
+
+/// Most strata for a budget of `pages`: two pages each, at most [`SAMPLE_BUCKETS`].
+pub fn strata_for_budget(pages: u64) -> usize {
+    usize::try_from(pages / 2)
+        .unwrap_or(SAMPLE_BUCKETS)
+        .clamp(1, SAMPLE_BUCKETS)
 }
 
 /// One stratum as read: its bounds, its exact counts, and where its sampled pages lie
