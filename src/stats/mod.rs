@@ -79,6 +79,10 @@
 //!   segment summaries and each trunk's mean.
 //!   The sample is self-weighting to within a page per bucket (pages are allocated in
 //!   proportion to the buckets' totals), so their shapes are the population's.
+//! - A site with a small `gather_cap` samples at most the cap, in at most half as many
+//!   buckets as pages ([`strata_for_budget`]; never wider than a day). Where no bucket
+//!   got two pages the interval cannot be bounded and the card says so ([`UNBOUNDED`])
+//!   rather than show a zero width.
 //! - "Compute exactly" gathers every call instead, after saying what it costs at the
 //!   announced rate limit (`gather::exact_cost`).
 //!
