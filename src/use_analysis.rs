@@ -192,10 +192,12 @@ pub fn use_analysis(query: Memo<CallQuery>, clock: ViewClock) -> AnalysisView {
                     .flatten()
             })
         },
-        move |(filters, now, _), job| {
+        move |(filters, now, exactly), job| {
             let prev = gather_query(filters, *now).previous_period(*now);
+            // Computed exactly, the change is between exact figures too.
             let opts = GatherOptions {
-                sample_past_cap: true,
+                sample_past_cap: !*exactly,
+                cap: if *exactly { u64::MAX } else { options().cap },
                 ..options()
             };
             let (now, cache) = (*now, cache.get_value());
