@@ -259,6 +259,34 @@ async fn all<T, F: std::future::Future<Output = Result<T, ApiError>>>(
     Ok(out.into_iter().flatten().collect())
 }
 
+/// The API's total for each of `bases` × `statuses` (`None` keeps the base's own
+/// status filter), base by base in that order: one-row requests through the cache, a
+/// few at a time.
+async fn totals(
+    ctx: &GatherCtx<'_>,
+    bases: &[CallQuery],
+    statuses: &[Option<StatusFilter>],
+    (now, opts, in_flight): (DateTime<Utc>, &GatherOptions, &Cell<u32>),
+) -> Result<Vec<u64>, ApiError> {
+    let queries: Vec<CallQuery> = bases
+        .iter()
+        .flat_map(|q| {
+            statuses
+                .iter()
+                .map(move |s| s.map_or_else(|| q.clone(), |s| q.with_status(Some(s))))
+        })
+        .collect();
+    all(
+        queries
+            .iter()
+            .map(|q| async move { window(ctx, q, now, (0, 1), in_flight).await.map(|p| p.1) })
+            .collect(),
+        opts,
+        |_, _| {},
+    )
+    .await
+}
+
 /// A set of `total` calls, more than the cap, described by a sample (see
 /// `crate::stats::sampled` for which figures are exact): the range is cut into the
 /// chart's time buckets, each counted by the API (its total, and each status's unless
@@ -305,24 +333,8 @@ async fn sample(
         target: 0,
         total,
     };
-    let count_queries: Vec<CallQuery> = bounds
-        .iter()
-        .flat_map(|b| {
-            let q = within(*b);
-            statuses
-                .iter()
-                .map(move |s| s.map_or_else(|| q.clone(), |s| q.with_status(Some(s))))
-        })
-        .collect();
-    let counts = all(
-        count_queries
-            .iter()
-            .map(|q| async move { window(ctx, q, now, (0, 1), in_flight).await.map(|p| p.1) })
-            .collect(),
-        opts,
-        |_, _| {},
-    )
-    .await?;
+    let bases: Vec<CallQuery> = bounds.iter().map(|b| within(*b)).collect();
+    let counts = totals(ctx, &bases, &statuses, (now, opts, in_flight)).await?;
     let stratum_counts: Vec<StatusCounts> = counts
         .chunks(statuses.len())
         .map(|c| {
@@ -428,24 +440,11 @@ async fn trunk_counts(
         Some(_) => &[None],
         None => &[None, Some(StatusFilter::Connected), Some(StatusFilter::Failed)],
     };
-    let queries: Vec<CallQuery> = ids
+    let bases: Vec<CallQuery> = ids
         .iter()
-        .flat_map(|(_, t)| {
-            let q = query.with_trunk(Some(t.clone()));
-            statuses
-                .iter()
-                .map(move |s| s.map_or_else(|| q.clone(), |s| q.with_status(Some(s))))
-        })
+        .map(|(_, t)| query.with_trunk(Some(t.clone())))
         .collect();
-    let totals = all(
-        queries
-            .iter()
-            .map(|q| async move { window(ctx, q, now, (0, 1), in_flight).await.map(|p| p.1) })
-            .collect(),
-        opts,
-        |_, _| {},
-    )
-    .await?;
+    let totals = totals(ctx, &bases, statuses, (now, opts, in_flight)).await?;
     Ok(ids
         .into_iter()
         .zip(totals.chunks(statuses.len()))

@@ -167,6 +167,14 @@ fn sample_of(
     )
 }
 
+/// The trunk row of `id` in `a`.
+fn row_of<'a>(a: &'a Analysis, id: &str) -> &'a call_dashboard::stats::TrunkRow {
+    a.trunks
+        .iter()
+        .find(|r| r.trunk_id == id)
+        .expect("the trunk has a row")
+}
+
 fn end() -> DateTime<Utc> {
     at(2026, 11, 20, 12, 0, 0)
 }
@@ -199,11 +207,7 @@ fn a_census_gives_the_exact_figures_with_no_interval() {
     }
     // Trunk percentiles equal the exact ones, with no width.
     for row in &sampled.trunks {
-        let truth = exact
-            .trunks
-            .iter()
-            .find(|r| r.trunk_id == row.trunk_id)
-            .unwrap();
+        let truth = row_of(&exact, &row.trunk_id);
         let iv = row.intervals.as_ref().unwrap();
         let p95 = iv.total[1].unwrap();
         assert!((p95.value - truth.p95.total.unwrap()).abs() < 1e-6);
@@ -276,11 +280,7 @@ fn a_sample_keeps_counts_exact_and_its_intervals_hold_the_populations_figures() 
     assert!(sampled.trunks.iter().all(|r| r.p95.total.is_some()));
     // Each trunk's p50 and p95 are estimates whose intervals hold the trunk's own.
     for row in &sampled.trunks {
-        let truth = exact
-            .trunks
-            .iter()
-            .find(|r| r.trunk_id == row.trunk_id)
-            .unwrap();
+        let truth = row_of(&exact, &row.trunk_id);
         let iv = row.intervals.as_ref().expect("a sampled row has intervals");
         for seg in call_dashboard::stats::Segment::ALL {
             let [p50, p95] = *iv.get(seg);
