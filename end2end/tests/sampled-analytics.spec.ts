@@ -139,6 +139,9 @@ test.describe('a million calls', () => {
     expect(seen.every((r) => r.status() === 200)).toBe(true);
 
     // The same view again (the same seeded sample): the same figures, nothing asked again.
+    // The previous period is gathered after the figures: wait for its change line, so
+    // its requests belong to the first visit.
+    await expect(page.locator('.kpi[data-kpi="Total calls"] .kpi-delta')).toHaveText(/vs previous period$/);
     const before = await figures(page);
     await page.locator('.view-link', { hasText: 'Calls' }).first().click();
     await expect(page.locator('tbody tr.row').first()).toBeVisible();
@@ -191,6 +194,9 @@ test.describe('a million calls in real time', () => {
     // The view's 30 days end at its moment: the first count over the whole range says when.
     const wholeCount = seen.find((r) => new URL(r.url()).searchParams.get('limit') === '1' && !new URL(r.url()).searchParams.get('status'));
     const start = new Date(new URL(wholeCount!.url()).searchParams.get('start_date')!);
+    // The previous period is gathered after the figures: wait for its change line, so
+    // its requests belong to the first visit.
+    await expect(page.locator('.kpi[data-kpi="Total calls"] .kpi-delta')).toHaveText(/vs previous period$/);
     const before = await figures(page);
     const first = seen.length;
     await page.waitForTimeout(2_000);
