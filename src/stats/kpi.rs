@@ -97,10 +97,17 @@ impl Kpi {
             Kpi::P95TotalLatency => e.p95_total,
             Kpi::MeanAiLatency => e.mean_ai,
             Kpi::OverSloShare => e.over_slo,
-            Kpi::TotalCalls | Kpi::ConnectedShare | Kpi::FailedShare | Kpi::DisconnectedShare => {
-                None
-            }
+            _ => None,
         }
+    }
+
+    /// Whether the KPI is a count or a share of outcomes: exact past the gather cap too
+    /// (the API counts them).
+    fn is_count(self) -> bool {
+        matches!(
+            self,
+            Kpi::TotalCalls | Kpi::ConnectedShare | Kpi::FailedShare | Kpi::DisconnectedShare
+        )
     }
 
     /// An estimate's 95 % interval as its card shows it: `95 %: 776 ms–789 ms`.
@@ -117,11 +124,7 @@ impl Kpi {
 
     /// Whether the KPI is an estimate in `a` (shown with "≈" and its interval).
     pub fn is_estimated(self, a: &Analysis) -> bool {
-        a.estimates.is_some()
-            && !matches!(
-                self,
-                Kpi::TotalCalls | Kpi::ConnectedShare | Kpi::FailedShare | Kpi::DisconnectedShare
-            )
+        a.estimates.is_some() && !self.is_count()
     }
 
     /// The KPI's value (an estimate's point value when [`Kpi::is_estimated`]); `None`
