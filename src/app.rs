@@ -12,13 +12,14 @@ use crate::loader::{use_loader, LoaderOptions};
 use crate::trunks::TrunkDirectory;
 use crate::client::{load_site_config, Client, Connection, KeyMode, SiteConfig};
 use crate::components::{
-    AnalyticsPage, CallsPage, ConnectPanel, ReportPage, SavedViewsMenu, SearchBox, SignedInUser, ThemeChoice,
+    CallsPage, ConnectPanel, SavedViewsMenu, SearchBox, SignedInUser, ThemeChoice,
     ThemeToggle,
 };
 use crate::search::PhoneDigits;
 use crate::gatherer::PageCache;
 use crate::links::View;
 use crate::navigation;
+use crate::parts::{LazyView, Part};
 use crate::storage;
 use crate::url_state::{self, UrlFlush};
 
@@ -229,8 +230,8 @@ pub fn App() -> impl IntoView {
                     (Some(_), Some(_)) => view! {
                         <Routes fallback=|| view! { <CallsPage /> }>
                             <Route path=path!("/") view=CallsPage />
-                            <Route path=path!("/analytics") view=AnalyticsPage />
-                            <Route path=path!("/report") view=ReportPage />
+                            <Route path=path!("/analytics") view=|| view! { <LazyView part=Part::Analytics /> } />
+                            <Route path=path!("/report") view=|| view! { <LazyView part=Part::Report /> } />
                         </Routes>
                     }.into_any(),
                 }}

@@ -61,6 +61,10 @@ pub enum ExportError {
     /// The CSV writer failed (it writes to memory, so this is a bug, not bad input).
     #[error("the export could not be written: {0}")]
     Write(String),
+    /// The code that writes export files could not be fetched (split builds load it on
+    /// first use; see `parts`).
+    #[error("the export code could not be loaded (the connection may have dropped); try again")]
+    Unavailable,
 }
 
 /// The cell as written: a leading `'` where a spreadsheet would read a formula.

@@ -38,6 +38,7 @@ browser_layer! {
     pub mod live_list;
     pub mod loader;
     mod navigation;
+    pub mod parts;
     mod perf;
     mod storage;
     mod url_state;

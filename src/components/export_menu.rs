@@ -11,7 +11,8 @@ use crate::app::{AppState, TrunkList};
 use crate::client::SiteConfig;
 use crate::components::LoadBanners;
 use crate::download;
-use crate::export::{calls_file, file_name, ExportFormat, ExportScope};
+use crate::export::{file_name, ExportFormat, ExportScope};
+use crate::parts::calls_file;
 use crate::format;
 use crate::gather::GatherOptions;
 use crate::gatherer::{gather_all_or_count, Capped, PageCache};
@@ -81,6 +82,7 @@ pub fn ExportMenu(
                 };
                 let file = file_name("calls", &view, ExportScope::All, fmt, now);
                 let saved = calls_file(&g.calls, fmt, view.tz(), &names)
+                    .await
                     .map_err(|e| e.to_string())
                     .and_then(|text| download::save(&file, fmt.mime(), &text).map_err(|e| e.to_string()));
                 Ok(match saved {
@@ -101,14 +103,18 @@ pub fn ExportMenu(
         match scope.get_untracked() {
             ExportScope::Page => {
                 let file = file_name("calls", &q, ExportScope::Page, fmt, now.get_untracked());
-                let calls = page_calls.get_untracked();
-                let saved = calls_file(&calls, fmt, q.tz(), &names.get_untracked())
-                    .map_err(|e| e.to_string())
-                    .and_then(|text| download::save(&file, fmt.mime(), &text).map_err(|e| e.to_string()));
-                page_note.set(Some(match saved {
-                    Ok(()) => format!("Saved {} as {file}.", format::calls(calls.len() as u64)),
-                    Err(e) => e,
-                }));
+                let (calls, names) = (page_calls.get_untracked(), names.get_untracked());
+                // The export code may have to be fetched first (see `parts`).
+                leptos::task::spawn_local(async move {
+                    let saved = calls_file(&calls, fmt, q.tz(), &names)
+                        .await
+                        .map_err(|e| e.to_string())
+                        .and_then(|text| download::save(&file, fmt.mime(), &text).map_err(|e| e.to_string()));
+                    page_note.set(Some(match saved {
+                        Ok(()) => format!("Saved {} as {file}.", format::calls(calls.len() as u64)),
+                        Err(e) => e,
+                    }));
+                });
             }
             ExportScope::All => {
                 page_note.set(None);
