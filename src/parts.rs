@@ -117,14 +117,36 @@ impl Part {
     }
 }
 
-/// Fetches the views' code in the background, so moving to them later is instant:
-/// called once the calls route shows its first rows. A failure here is silent (the
-/// view fetches again, visibly, when opened).
-pub fn prefetch_views() {
-    leptos::task::spawn_local(async {
-        let _ = preload_analytics().await;
-        let _ = preload_report().await;
+/// Fetches the views' code in the background once the browser is idle, so moving to
+/// them later is instant: called when the calls route has shown rows; only the first
+/// call does anything. A failure here is silent: the view fetches again, visibly, when
+/// opened. The export code is not prefetched: it loads when an export is asked for.
+pub fn prefetch_views_when_idle() {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    thread_local! {
+        static STARTED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    if STARTED.with(|s| s.replace(true)) {
+        return;
+    }
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let run = Closure::once_into_js(|| {
+        leptos::task::spawn_local(async {
+            let _ = futures::join!(preload_analytics(), preload_report());
+        })
     });
+    // Safari has no requestIdleCallback; there a short timeout stands in.
+    let has_idle = js_sys::Reflect::has(&window, &"requestIdleCallback".into()).unwrap_or(false);
+    if has_idle {
+        let options = web_sys::IdleRequestOptions::new();
+        options.set_timeout(2_000);
+        let _ = window.request_idle_callback_with_options(run.unchecked_ref(), &options);
+    } else {
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(run.unchecked_ref(), 200);
+    }
 }
 
 /// Shows `part`, fetching its code first if need be: "Loading…" meanwhile, and a

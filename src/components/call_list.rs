@@ -73,6 +73,8 @@ pub fn CallList(
                 });
             }
             perf::measure_after_paint("dashboard:rows");
+            // Rows are on screen: the other views' code can come now (see `parts`).
+            crate::parts::prefetch_views_when_idle();
         }
     };
     let list = use_loader(
