@@ -13,6 +13,7 @@ TRUNK_VERSION  := 0.21.14
 WASM_BINDGEN_VERSION := 0.2.130
 BINARYEN_VERSION := 132
 GECKODRIVER_VERSION := 0.37.1
+WASM_SPLIT_VERSION := 0.2.4
 SERVER         := target/server/dashboard-server
 PORT           ?= 8080
 
@@ -39,6 +40,10 @@ tools:
 	@if [ "$$(trunk --version 2>/dev/null | awk '{print $$2}')" != "$(TRUNK_VERSION)" ]; then \
 	  echo "== installing trunk $(TRUNK_VERSION) (~8 min)"; \
 	  cargo install --locked --force trunk@$(TRUNK_VERSION) || cargo install --force trunk@$(TRUNK_VERSION); fi
+	@# wasm-split-cli cuts the release wasm into the chunks of src/parts.rs (tools/build_wasm.py).
+	@if ! cargo install --list | grep -qx "wasm_split_cli_support v$(WASM_SPLIT_VERSION):"; then \
+	  echo "== installing wasm-split-cli (wasm_split_cli_support $(WASM_SPLIT_VERSION), ~2 min)"; \
+	  cargo install --locked --force wasm_split_cli_support@$(WASM_SPLIT_VERSION) --features build-binary; fi
 	@if ! wasm-opt --version 2>/dev/null | grep -q "version $(BINARYEN_VERSION)"; then \
 	  echo "== installing wasm-opt (binaryen $(BINARYEN_VERSION) from npm)"; \
 	  npm install --global --no-audit --no-fund binaryen@$(BINARYEN_VERSION); fi

@@ -92,7 +92,7 @@ split_fn!(export, preload_export, fn write_calls_file(
 });
 
 /// The calls as an export file's text, fetching the export code first if need be.
-pub async fn calls_file(
+pub async fn export_calls_file(
     calls: &[Call],
     format: ExportFormat,
     tz: TimeZoneMode,

@@ -36,6 +36,7 @@ const BROWSER_LAYER: &[&str] = &[
     "live_list.rs",
     "loader.rs",
     "navigation.rs",
+    "parts.rs",
     "perf.rs",
     "storage.rs",
     "url_state.rs",
@@ -132,6 +133,46 @@ fn check_pure(file: &str, src: &str) -> Vec<Violation> {
                 i.span().start(),
                 format!("the pure layer names the browser crate `{i}`"),
             )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// What only `parts.rs` may name, with the files that define it: naming one elsewhere
+/// would pull its code (the analytics view, the report, writing an export file) back
+/// into the main module the calls route boots from.
+const SPLIT_ENTRIES: &[(&str, &[&str])] = &[
+    (
+        "AnalyticsPage",
+        &["components/analytics_page.rs", "components/mod.rs"],
+    ),
+    (
+        "ReportPage",
+        &["components/report_page.rs", "components/mod.rs"],
+    ),
+    ("calls_file", &["export.rs"]),
+];
+
+/// A split part's entry named outside `parts.rs` and its own files (other code calls
+/// the loading wrappers of `parts`: `LazyView`, `export_calls_file`).
+fn check_split(file: &str, src: &str) -> Vec<Violation> {
+    let rel = file.strip_prefix("src/").unwrap_or(file);
+    if rel == "parts.rs" {
+        return Vec::new();
+    }
+    leaves(src)
+        .iter()
+        .filter_map(|tt| match tt {
+            TokenTree::Ident(i) => SPLIT_ENTRIES
+                .iter()
+                .find(|(name, homes)| i == name && !homes.contains(&rel))
+                .map(|(name, _)| {
+                    violation(
+                        file,
+                        i.span().start(),
+                        format!("`{name}` is named outside src/parts.rs: its code would load with the calls route"),
+                    )
+                }),
             _ => None,
         })
         .collect()
@@ -327,6 +368,7 @@ fn check_tree(src_dir: &Path) -> Vec<Violation> {
             out.extend(check_component(&shown, &src));
         }
         out.extend(check_untracked_after_await(&shown, &src));
+        out.extend(check_split(&shown, &src));
     }
     out
 }
@@ -379,6 +421,29 @@ fn a_browser_crate_in_the_pure_layer_is_caught() {
     assert_eq!(found[0].line, 3);
     assert!(found[0].rule.contains("web_sys"));
     assert!(check_pure("src/x.rs", "fn f() { let s = \"leptos\"; }").is_empty());
+}
+
+#[test]
+fn a_split_part_named_outside_parts_is_caught() {
+    let src =
+        "use crate::components::AnalyticsPage;\nfn f() { let _ = crate::export::calls_file(); }\n";
+    let found = check_split("src/app.rs", src);
+    assert_eq!(
+        rules(&found).iter().map(|r| r.0).collect::<Vec<_>>(),
+        vec![1, 2],
+        "{found:?}"
+    );
+    assert!(check_split("src/parts.rs", src).is_empty());
+    assert!(check_split(
+        "src/components/analytics_page.rs",
+        "pub fn AnalyticsPage() {}"
+    )
+    .is_empty());
+    assert!(check_split(
+        "src/components/export_menu.rs",
+        "use crate::parts::export_calls_file;"
+    )
+    .is_empty());
 }
 
 #[test]

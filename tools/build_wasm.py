@@ -56,7 +56,8 @@ def main():
         public += "/"
 
     env = dict(os.environ)
-    env["RUSTFLAGS"] = "-Clink-args=--emit-relocs --cfg dashboard_split"
+    # RUSTFLAGS replaces .cargo/config.toml's rustflags, so `erase_components` is repeated.
+    env["RUSTFLAGS"] = "-Clink-args=--emit-relocs --cfg dashboard_split --cfg erase_components"
     profile = ["--release"] if release else []
     run(
         ["cargo", "build", *profile, "--target", "wasm32-unknown-unknown", "--bin", NAME,

@@ -12,7 +12,7 @@ use crate::client::SiteConfig;
 use crate::components::LoadBanners;
 use crate::download;
 use crate::export::{file_name, ExportFormat, ExportScope};
-use crate::parts::calls_file;
+use crate::parts::export_calls_file;
 use crate::format;
 use crate::gather::GatherOptions;
 use crate::gatherer::{gather_all_or_count, Capped, PageCache};
@@ -81,7 +81,7 @@ pub fn ExportMenu(
                     Capped::All(g) => g,
                 };
                 let file = file_name("calls", &view, ExportScope::All, fmt, now);
-                let saved = calls_file(&g.calls, fmt, view.tz(), &names)
+                let saved = export_calls_file(&g.calls, fmt, view.tz(), &names)
                     .await
                     .map_err(|e| e.to_string())
                     .and_then(|text| download::save(&file, fmt.mime(), &text).map_err(|e| e.to_string()));
@@ -106,7 +106,7 @@ pub fn ExportMenu(
                 let (calls, names) = (page_calls.get_untracked(), names.get_untracked());
                 // The export code may have to be fetched first (see `parts`).
                 leptos::task::spawn_local(async move {
-                    let saved = calls_file(&calls, fmt, q.tz(), &names)
+                    let saved = export_calls_file(&calls, fmt, q.tz(), &names)
                         .await
                         .map_err(|e| e.to_string())
                         .and_then(|text| download::save(&file, fmt.mime(), &text).map_err(|e| e.to_string()));
