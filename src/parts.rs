@@ -28,7 +28,10 @@ pub struct PartUnavailable;
 
 impl std::fmt::Display for PartUnavailable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("this part of the dashboard could not be loaded (the connection may have dropped)")
+        f.write_str(
+            "its code could not be loaded (the connection may have dropped, or a new version \
+             was deployed: then reload the page)",
+        )
     }
 }
 
