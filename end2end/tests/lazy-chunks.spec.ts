@@ -111,3 +111,22 @@ test('export code loads when an export is asked for; if it cannot, the note says
   expect(d.suggestedFilename()).toMatch(/\.csv$/);
   await expect(page.locator('.export-note')).toContainText('Saved 20 calls as');
 });
+
+test('while the wasm loads the page shows its frame, which gives way to the app', async ({ page, server }) => {
+  // The main module is held: what shows meanwhile is index.html alone.
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  await page.route(/\/call-dashboard-[0-9a-f]{16}_bg\.wasm$/, async (route) => {
+    await released;
+    await route.continue();
+  });
+  await page.goto(`${server.url}/`);
+  const shell = page.locator('#boot-shell');
+  await expect(shell).toBeVisible();
+  await expect(shell.getByRole('status')).toHaveText('Loading the dashboard…');
+  await expect(shell).toHaveAttribute('aria-busy', 'true');
+  release();
+  await expect(rows(page).first()).toBeVisible({ timeout: 30_000 });
+  await expect(shell).toHaveCount(0);
+  await expect(page.locator('.topbar')).toHaveCount(1);
+});

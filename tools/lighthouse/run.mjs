@@ -89,6 +89,13 @@ function lighthouse(url, preset) {
   });
 }
 
+/** What the largest contentful paint painted, as Lighthouse names it (a snippet of HTML). */
+function lcpElement(lhr) {
+  const items = lhr.audits['largest-contentful-paint-element']?.details?.items ?? [];
+  for (const table of items) for (const row of table.items ?? []) if (row.node?.snippet) return row.node.snippet.slice(0, 90);
+  return '(not reported)';
+}
+
 /** The figures of one run. */
 function figures(lhr) {
   const f = {};
@@ -165,7 +172,8 @@ async function main() {
         for (const k of Object.keys(each[0])) med[k] = median(each.map((e) => e[k]));
         // The run whose performance score is the median one gives the request list.
         const byPerf = [...runs].sort((a, b) => a.categories.performance.score - b.categories.performance.score);
-        results.push({ preset, app: t.app, route: t.route, runs: each, median: med, transfer: transfer(byPerf[Math.floor(RUNS / 2)], t.origin, t.dist) });
+        const mid = byPerf[Math.floor(RUNS / 2)];
+        results.push({ preset, app: t.app, route: t.route, runs: each, median: med, transfer: transfer(mid, t.origin, t.dist), lcpElement: lcpElement(mid), fcp_ms: mid.audits['first-contentful-paint'].numericValue });
       }
     }
   } finally {
@@ -185,6 +193,9 @@ async function main() {
       line(`${''.padEnd(8)} ${r.app.padEnd(10)} ${r.route.padEnd(22)} ${String(m.performance).padStart(4)}  ${String(m.accessibility).padStart(4)}  ${String(m['best-practices']).padStart(4)}  ${String(m.seo).padStart(3)}  ${(m.lcp_ms / 1000).toFixed(2).padStart(5)} s  ${Math.round(m.tbt_ms).toString().padStart(4)} ms  ${r.runs.map((x) => x.performance).join(' ')}`);
     }
   }
+  line();
+  line('What the largest contentful paint was, and the first contentful paint (run with the median score):');
+  for (const r of results) line(`  ${r.preset.padEnd(8)} ${r.app.padEnd(10)} ${r.route.padEnd(22)} FCP ${(r.fcp_ms / 1000).toFixed(2)} s  LCP ${r.lcpElement}`);
   line();
   line('Budgets (issue 16, part 2), dashboard:');
   const verdicts = [];
