@@ -197,11 +197,27 @@ pub fn App() -> impl IntoView {
                 <nav class="views" aria-label="Views">
                     {View::ALL.into_iter().map(|v| view! { <ViewLink view=v /> }).collect_view()}
                 </nav>
-                <Show when=move || state.client.with(Option::is_some)>
+                // While config.json is read, inert stand-ins keep the room of the search
+                // box and the views menu, so the bar does not grow under the page when
+                // they come (on a phone the bar wraps: that was a layout shift of 0.28).
+                <Show
+                    when=move || state.client.with(Option::is_some)
+                    fallback=move || state.config.with(Option::is_none).then(|| view! {
+                        <div class="search stand-in" aria-hidden="true">
+                            <span class="input stand-in-input"></span>
+                            <span class="btn">"Search"</span>
+                        </div>
+                    })
+                >
                     <SearchBox />
                 </Show>
                 <div class="topbar-actions">
-                    <Show when=move || state.client.with(Option::is_some)>
+                    <Show
+                        when=move || state.client.with(Option::is_some)
+                        fallback=move || state.config.with(Option::is_none).then(|| view! {
+                            <span class="btn btn-ghost stand-in" aria-hidden="true">"Views"</span>
+                        })
+                    >
                         <SavedViewsMenu />
                     </Show>
                     <Show when=move || state.is_direct() && state.client.with(Option::is_some)>
