@@ -91,9 +91,10 @@ function lighthouse(url, preset) {
 
 /** What the largest contentful paint painted, as Lighthouse names it (a snippet of HTML). */
 function lcpElement(lhr) {
-  const items = lhr.audits['largest-contentful-paint-element']?.details?.items ?? [];
-  for (const table of items) for (const row of table.items ?? []) if (row.node?.snippet) return row.node.snippet.slice(0, 90);
-  return '(not reported)';
+  const audit = lhr.audits['largest-contentful-paint-element'];
+  for (const table of audit?.details?.items ?? []) for (const row of table.items ?? []) if (row.node?.snippet) return row.node.snippet.slice(0, 90);
+  // Lighthouse 12.2.3's trace gatherer fails on Chromium 156 ("frame_sequence"): say so.
+  return `(not reported: ${(audit?.errorMessage ?? 'no element').slice(-70)})`;
 }
 
 /** The figures of one run. */
