@@ -3,7 +3,7 @@
 // rows are on screen, so opening those views fetches nothing more; the export code comes
 // only when an export is asked for. A chunk that cannot be fetched is a visible message
 // with a way to try again, not a dead page.
-import type { Request, Route } from '@playwright/test';
+import type { Page, Request, Route } from '@playwright/test';
 import { test, expect } from '../helpers/fixtures';
 import { open, rows } from '../helpers/app';
 import { gatherDone } from '../helpers/analytics';
@@ -11,6 +11,16 @@ import { gatherDone } from '../helpers/analytics';
 const CHUNK = /\/(split_[a-z]+|chunk_\d+)-[0-9a-f]{16}\.wasm$/;
 const file = (r: Request) => new URL(r.url()).pathname.split('/').pop()!;
 const part = (name: string) => name.replace(/-[0-9a-f]{16}\.wasm$/, '');
+
+/** Requests for `pattern` fail (connection refused) while `fail` is set; each is recorded. */
+async function failing(page: Page, pattern: RegExp): Promise<{ fail: boolean; asked: string[] }> {
+  const state = { fail: true, asked: [] as string[] };
+  await page.route(pattern, (route) => {
+    state.asked.push(route.request().url());
+    return state.fail ? route.abort('connectionfailed') : route.continue();
+  });
+  return state;
+}
 
 test.describe('with the real clock (resource timings are compared)', () => {
   test.use({ fixedNow: null });
@@ -69,42 +79,32 @@ test.describe('with the real clock (resource timings are compared)', () => {
 });
 
 test('a view whose code cannot be fetched says so, keeps the page, and opens on "Try again"', async ({ page, server }) => {
-  let fail = true;
-  const asked: string[] = [];
-  await page.route(/\/split_analytics-[0-9a-f]{16}\.wasm$/, (route) => {
-    asked.push(route.request().url());
-    return fail ? route.abort('connectionfailed') : route.continue();
-  });
+  const chunk = await failing(page, /\/split_analytics-[0-9a-f]{16}\.wasm$/);
   await page.goto(`${server.url}/analytics`);
   const alert = page.getByRole('alert').filter({ hasText: 'could not be opened' });
   await expect(alert).toContainText('The analytics could not be opened');
   // The rest of the app still works: the header and its links are there.
   await expect(page.locator('nav.views a.view-link')).toHaveCount(3);
-  fail = false;
+  chunk.fail = false;
   await alert.getByRole('button', { name: 'Try again' }).click();
   await expect(gatherDone(page)).toBeVisible({ timeout: 30_000 });
   await expect(alert).toHaveCount(0);
-  expect(asked.length, 'the chunk was fetched again, not remembered as failed').toBeGreaterThanOrEqual(2);
+  expect(chunk.asked.length, 'the chunk was fetched again, not remembered as failed').toBeGreaterThanOrEqual(2);
 });
 
 test('export code loads when an export is asked for; if it cannot, the note says so and the next try saves', async ({ page, server }) => {
-  let fail = true;
-  const asked: string[] = [];
-  await page.route(/\/split_export-[0-9a-f]{16}\.wasm$/, (route) => {
-    asked.push(route.request().url());
-    return fail ? route.abort('connectionfailed') : route.continue();
-  });
+  const chunk = await failing(page, /\/split_export-[0-9a-f]{16}\.wasm$/);
   await open(page, server, '?status=failed');
   await expect(rows(page).first()).toBeVisible();
   await page.waitForTimeout(1000);
-  expect(asked, 'no export code before an export').toEqual([]);
+  expect(chunk.asked, 'no export code before an export').toEqual([]);
 
   await page.locator('#export-scope').selectOption('page');
   await page.locator('#export-start').click();
   await expect(page.locator('.export-note')).toContainText('the export code could not be loaded');
-  expect(asked).toHaveLength(1);
+  expect(chunk.asked).toHaveLength(1);
 
-  fail = false;
+  chunk.fail = false;
   const download = page.waitForEvent('download', { timeout: 30_000 });
   await page.locator('#export-start').click();
   const d = await download;
