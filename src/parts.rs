@@ -1,13 +1,13 @@
 //! The parts of the app the calls route does not need, loaded when first wanted.
 //!
-//! The release build (`tools/build_wasm.sh`) compiles with `--cfg dashboard_split` and
+//! The site's build (`tools/build_wasm.py`, release and debug alike) compiles with `--cfg dashboard_split` and
 //! cuts the wasm at the functions below with `wasm-split-cli`: the analytics view (and
 //! with it the statistics, the charts and plotters), the daily report, and the writing
 //! of an export file each go to a chunk of their own (code they share to a shared
 //! chunk), fetched and compiled on first use. Everything else, the calls route included,
 //! stays in the main module the page boots from.
 //!
-//! Without the cfg (`cargo test`, wasm-bindgen-test, `trunk serve`'s debug build) the
+//! Without the cfg (`cargo test`, wasm-bindgen-test, clippy) the
 //! same functions are plain `async fn`s that run at once, so every caller is written
 //! once, for both.
 //!
