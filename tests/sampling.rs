@@ -200,20 +200,18 @@ fn page(calls: u64, values: &[f64]) -> SampledPage {
     }
 }
 
+fn stratum(total: u64, pages: Vec<SampledPage>) -> StratumSample {
+    StratumSample { total, pages }
+}
+
 #[test]
 fn weighted_figures_match_numpy_on_the_repeated_values() {
     // Stratum A: 4 calls, one page of 2 read → weight 2. Stratum B: read whole → weight 1.
     // np.repeat gives [1, 1, 2, 2, 10, 20]:
     // np.percentile(_, [0, 50, 90, 100]) == [1, 2, 15, 20]; mean 6; share > 2 is 2/6.
     let strata = [
-        StratumSample {
-            total: 4,
-            pages: vec![page(2, &[1.0, 2.0])],
-        },
-        StratumSample {
-            total: 2,
-            pages: vec![page(2, &[20.0, 10.0])],
-        },
+        stratum(4, vec![page(2, &[1.0, 2.0])]),
+        stratum(2, vec![page(2, &[20.0, 10.0])]),
     ];
     let e = Estimator::new(&strata);
     assert!(!e.is_exact());
@@ -237,10 +235,10 @@ fn weighted_figures_match_numpy_on_the_repeated_values() {
 #[test]
 fn equal_weights_give_numpy_linear_percentiles() {
     let values = [3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0];
-    let strata = [StratumSample {
-        total: 8,
-        pages: vec![page(5, &values[..5]), page(3, &values[5..])],
-    }];
+    let strata = [stratum(
+        8,
+        vec![page(5, &values[..5]), page(3, &values[5..])],
+    )];
     let e = Estimator::new(&strata);
     assert!(e.is_exact());
     let mut sorted = values.to_vec();
@@ -256,22 +254,13 @@ fn unknown_values_are_left_out_but_their_calls_count_in_the_weights() {
     // Stratum A: 30 calls, a page of 3 with one unknown → weight 10 on 5 and 7.
     // Stratum B: read whole, 1 call of 100. Mean = (50 + 70 + 100) / 21.
     let strata = [
-        StratumSample {
-            total: 30,
-            pages: vec![page(3, &[5.0, 7.0])],
-        },
-        StratumSample {
-            total: 1,
-            pages: vec![page(1, &[100.0])],
-        },
+        stratum(30, vec![page(3, &[5.0, 7.0])]),
+        stratum(1, vec![page(1, &[100.0])]),
     ];
     let mean = Estimator::new(&strata).point(&[Statistic::Mean])[0].expect("a mean");
     assert!((mean - 220.0 / 21.0).abs() < 1e-12);
     // Non-finite values count as unknown.
-    let strata = [StratumSample {
-        total: 2,
-        pages: vec![page(2, &[f64::NAN, 4.0])],
-    }];
+    let strata = [stratum(2, vec![page(2, &[f64::NAN, 4.0])])];
     assert_eq!(
         Estimator::new(&strata).point(&[Statistic::Mean]),
         vec![Some(4.0)]
@@ -280,10 +269,7 @@ fn unknown_values_are_left_out_but_their_calls_count_in_the_weights() {
 
 #[test]
 fn no_known_value_gives_no_figure() {
-    let strata = [StratumSample {
-        total: 100,
-        pages: vec![page(50, &[])],
-    }];
+    let strata = [stratum(100, vec![page(50, &[])])];
     let e = Estimator::new(&strata);
     assert_eq!(
         e.estimate(&[Statistic::Mean, Statistic::Percentile(50.0)], 50, 1),
@@ -442,18 +428,15 @@ fn a_fully_read_stratum_adds_no_variance_and_intervals_are_reproducible() {
     // Stratum A read whole; stratum B sampled. Only B's pages move between replicates,
     // so with B's values all equal the interval collapses.
     let strata = [
-        StratumSample {
-            total: 4,
-            pages: vec![page(2, &[1.0, 9.0]), page(2, &[3.0, 50.0])],
-        },
-        StratumSample {
-            total: 1000,
-            pages: vec![
+        stratum(4, vec![page(2, &[1.0, 9.0]), page(2, &[3.0, 50.0])]),
+        stratum(
+            1000,
+            vec![
                 page(2, &[7.0, 7.0]),
                 page(2, &[7.0, 7.0]),
                 page(2, &[7.0, 7.0]),
             ],
-        },
+        ),
     ];
     let e = Estimator::new(&strata).estimate(&[Statistic::Mean], 100, 3)[0].expect("a mean");
     assert!((e.high - e.low).abs() < 1e-12, "{e:?}");
@@ -472,14 +455,8 @@ fn a_sample_with_no_stratum_of_two_pages_cannot_bound_its_interval() {
     // Two strata, one page read of each, neither whole: the spread is unknown, so the
     // interval is unbounded rather than a false zero width.
     let strata = [
-        StratumSample {
-            total: 400,
-            pages: vec![page(2, &[1.0, 9.0])],
-        },
-        StratumSample {
-            total: 400,
-            pages: vec![page(2, &[3.0, 5.0])],
-        },
+        stratum(400, vec![page(2, &[1.0, 9.0])]),
+        stratum(400, vec![page(2, &[3.0, 5.0])]),
     ];
     let e = Estimator::new(&strata).estimate(&[Statistic::Mean], 100, 3)[0].expect("a mean");
     assert!((e.value - 4.5).abs() < 1e-12);
