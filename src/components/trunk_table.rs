@@ -85,11 +85,7 @@ pub fn TrunkTable(
                                         let cell = |v: Option<f64>, e: Option<Estimate>| match e {
                                             Some(e) => (
                                                 format!("≈ {}", format::millis(e.value)),
-                                                Some(if e.is_bounded() {
-                                                    format!("95 %: {}–{}", format::millis(e.low), format::millis(e.high))
-                                                } else {
-                                                    crate::stats::UNBOUNDED.to_owned()
-                                                }),
+                                                Some(e.interval_text(format::millis)),
                                             ),
                                             None => (format::millis_or_unknown(v), None),
                                         };

@@ -112,14 +112,7 @@ impl Kpi {
 
     /// An estimate's 95 % interval as its card shows it: `95 %: 776 ms–789 ms`.
     pub fn interval_text(self, e: Estimate) -> String {
-        if !e.is_bounded() {
-            return UNBOUNDED.to_owned();
-        }
-        format!(
-            "95 %: {}–{}",
-            self.format(Some(e.low)),
-            self.format(Some(e.high))
-        )
+        e.interval_text(|v| self.format(Some(v)))
     }
 
     /// Whether the KPI is an estimate in `a` (shown with "≈" and its interval).

@@ -363,6 +363,15 @@ impl Estimate {
     pub fn covers(&self, x: f64) -> bool {
         self.low <= x && x <= self.high
     }
+
+    /// The interval as the page shows it, its ends written by `fmt`:
+    /// `95 %: 776 ms–789 ms`, or [`UNBOUNDED`](super::UNBOUNDED) when it has no ends.
+    pub fn interval_text(&self, fmt: impl Fn(f64) -> String) -> String {
+        if !self.is_bounded() {
+            return super::UNBOUNDED.to_owned();
+        }
+        format!("95 %: {}–{}", fmt(self.low), fmt(self.high))
+    }
 }
 
 /// A figure the [`Estimator`] can estimate.
